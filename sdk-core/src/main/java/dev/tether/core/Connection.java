@@ -75,6 +75,15 @@ public interface Connection extends Closeable {
     /** Marks the connection unusable, for example after a protocol violation seen by a layer above. */
     void markBroken(Throwable reason);
 
+    /**
+     * The generation of security material (TLS keys and trust) this connection was made with; 0 for plain
+     * connections. A pool retires connections whose generation is older than its connector's
+     * {@link Connector#generation()} after a hot reload.
+     */
+    default long generation() {
+        return 0;
+    }
+
     /** Closes the connection; idempotent and never throws. */
     @Override
     void close();
