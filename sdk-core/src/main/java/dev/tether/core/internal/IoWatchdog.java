@@ -1,0 +1,109 @@
+package dev.tether.core.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Enforces deadlines on blocking channel operations that have no timeout of their own (writes, and
+ * everything on Unix-domain sockets) by closing the channel when the deadline passes.
+ *
+ * <p>A single daemon thread scans the operations in flight every {@link #TICK_NANOS}, and parks without a
+ * timeout when none are in flight. Starting and ending a guarded operation costs a set insert and removal,
+ * not a timer-queue insertion and a thread wake-up, which keeps the common case (the write finishes at
+ * once) cheap. Deadlines therefore fire up to one tick late.
+ */
+public final class IoWatchdog {
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private static final IoWatchdog INSTANCE = new IoWatchdog();
+
+    private final Set<Guard> inFlight = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean sleeping;
+
+    private IoWatchdog() {
+        thread = new Thread(this::run, "tether-io-watchdog");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public static IoWatchdog instance() {
+        return INSTANCE;
+    }
+
+    /** Starts guarding {@code guard} until {@code deadlineNanos} ({@link System#nanoTime()} based). */
+    public void begin(Guard guard, long deadlineNanos) {
+        guard.arm(deadlineNanos);
+        inFlight.add(guard);
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Stops guarding {@code guard}.
+     *
+     * @return true when the deadline fired first (the channel has been closed)
+     */
+    public boolean end(Guard guard) {
+        inFlight.remove(guard);
+        return !guard.disarm();
+    }
+
+    private void run() {
+        while (true) {
+            if (inFlight.isEmpty()) {
+                sleeping = true;
+                if (inFlight.isEmpty()) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+                continue;
+            }
+            LockSupport.parkNanos(this, TICK_NANOS);
+            long now = System.nanoTime();
+            for (Guard g : inFlight) {
+                if (now - g.deadlineNanos() >= 0 && g.fire()) {
+                    inFlight.remove(g);
+                }
+            }
+        }
+    }
+
+    /** One guarded operation at a time: arm it, and it fires {@link #onExpiry()} once if not disarmed in time. */
+    public abstract static class Guard {
+        private static final int IDLE = 0;
+        private static final int ARMED = 1;
+        private static final int FIRED = 2;
+
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile long deadlineNanos;
+
+        void arm(long deadline) {
+            deadlineNanos = deadline;
+            state.set(ARMED);
+        }
+
+        /** @return true when disarmed in time, false when the deadline already fired */
+        boolean disarm() {
+            return state.compareAndSet(ARMED, IDLE) || state.compareAndSet(IDLE, IDLE);
+        }
+
+        boolean fire() {
+            if (state.compareAndSet(ARMED, FIRED)) {
+                onExpiry();
+                return true;
+            }
+            return false;
+        }
+
+        long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        /** Called on the watchdog thread when the deadline passes; must not block. */
+        protected abstract void onExpiry();
+    }
+}

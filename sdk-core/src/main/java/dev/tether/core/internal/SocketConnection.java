@@ -1,0 +1,317 @@
+package dev.tether.core.internal;
+
+import dev.tether.core.Connection;
+import dev.tether.core.ConnectionClosedException;
+import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.core.TimedOutException;
+import dev.tether.core.TransportOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * A {@link Connection} over a blocking {@link SocketChannel}, TCP or Unix-domain.
+ *
+ * <p>TCP reads wait through the channel's socket adaptor with {@code SO_TIMEOUT}: the JDK then polls the
+ * socket itself, which parks a virtual thread instead of pinning its carrier, and costs no timer. Writes and
+ * Unix-domain reads have no timed form in NIO, so {@link IoWatchdog} closes the channel if they overrun.
+ */
+public final class SocketConnection implements Connection {
+    private final SocketChannel channel;
+    private final Endpoint endpoint;
+    private final TransportOptions options;
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
+    private final Instant createdAt = Instant.now();
+    private final long createdAtNanos = System.nanoTime();
+    /** The socket adaptor's stream, for TCP reads with SO_TIMEOUT; null for Unix-domain channels. */
+    private final Socket socket;
+    private final InputStream timedInput;
+    private final ChannelGuard readGuard = new ChannelGuard();
+    private final ChannelGuard writeGuard = new ChannelGuard();
+
+    private volatile long bytesRead;
+    private volatile long bytesWritten;
+    private volatile boolean closed;
+    private volatile Throwable brokenBy;
+
+    public SocketConnection(SocketChannel channel, Endpoint endpoint, TransportOptions options) throws IOException {
+        this.channel = channel;
+        this.endpoint = endpoint;
+        this.options = options;
+        this.localAddress = channel.getLocalAddress();
+        this.remoteAddress = channel.getRemoteAddress();
+        if (remoteAddress instanceof java.net.InetSocketAddress) {
+            socket = channel.socket();
+            timedInput = socket.getInputStream();
+        } else {
+            socket = null;
+            timedInput = null;
+        }
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    public long createdAtNanos() {
+        return createdAtNanos;
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws TetherException {
+        return read(dst, Deadline.after(options.readTimeout()));
+    }
+
+    @Override
+    public int read(ByteBuffer dst, Deadline deadline) throws TetherException {
+        ensureUsable(RequestState.MAY_HAVE_BEEN_SENT);
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        long waitMillis = deadline.remainingMillisRoundedUp();
+        if (waitMillis <= 0) {
+            throw readTimeout(deadline, null);
+        }
+        int n;
+        try {
+            n = socket != null ? readTcp(dst, waitMillis) : readGuarded(dst, deadline);
+        } catch (SocketTimeoutException e) {
+            throw readTimeout(deadline, e);
+        } catch (IOException e) {
+            if (readGuard.fired) {
+                throw readTimeout(deadline, e);
+            }
+            throw failure(e, RequestState.MAY_HAVE_BEEN_SENT, "reading");
+        }
+        if (n > 0) {
+            bytesRead += n;
+        }
+        return n;
+    }
+
+    private int readTcp(ByteBuffer dst, long waitMillis) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, waitMillis));
+        if (dst.hasArray()) {
+            int n = timedInput.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+        byte[] chunk = new byte[Math.min(dst.remaining(), 16 * 1024)];
+        int n = timedInput.read(chunk, 0, chunk.length);
+        if (n > 0) {
+            dst.put(chunk, 0, n);
+        }
+        return n;
+    }
+
+    private int readGuarded(ByteBuffer dst, Deadline deadline) throws IOException {
+        IoWatchdog watchdog = IoWatchdog.instance();
+        watchdog.begin(readGuard, deadline.nanoTime());
+        try {
+            return channel.read(dst);
+        } finally {
+            if (watchdog.end(readGuard)) {
+                readGuard.fired = true;
+            }
+        }
+    }
+
+    @Override
+    public int readAvailable(ByteBuffer dst) throws TetherException {
+        ensureUsable(RequestState.NOT_SENT);
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        try {
+            channel.configureBlocking(false);
+            try {
+                int n = channel.read(dst);
+                if (n > 0) {
+                    bytesRead += n;
+                }
+                return n;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            throw failure(e, RequestState.NOT_SENT, "checking for data");
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws TetherException {
+        write(src, Deadline.after(options.writeTimeout()));
+    }
+
+    @Override
+    public void write(ByteBuffer src, Deadline deadline) throws TetherException {
+        ensureUsable(RequestState.NOT_SENT);
+        int start = src.position();
+        if (deadline.isExpired()) {
+            throw writeTimeout(deadline, RequestState.NOT_SENT, null);
+        }
+        IoWatchdog watchdog = IoWatchdog.instance();
+        watchdog.begin(writeGuard, deadline.nanoTime());
+        IOException failure = null;
+        try {
+            while (src.hasRemaining()) {
+                channel.write(src);
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            if (watchdog.end(writeGuard)) {
+                writeGuard.fired = true;
+            }
+            bytesWritten += src.position() - start;
+        }
+        RequestState state = src.position() == start ? RequestState.NOT_SENT : RequestState.MAY_HAVE_BEEN_SENT;
+        if (writeGuard.fired) {
+            throw writeTimeout(deadline, state, failure);
+        }
+        if (failure != null) {
+            throw failure(failure, state, "writing");
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws TetherException {
+        ensureUsable(RequestState.MAY_HAVE_BEEN_SENT);
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            throw failure(e, RequestState.MAY_HAVE_BEEN_SENT, "shutting down output");
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && brokenBy == null && channel.isOpen();
+    }
+
+    @Override
+    public boolean isBroken() {
+        return brokenBy != null;
+    }
+
+    @Override
+    public void markBroken(Throwable reason) {
+        if (brokenBy == null) {
+            brokenBy = reason == null ? new IllegalStateException("marked broken") : reason;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // The descriptor is released even when close reports an error; there is nothing left to do.
+        }
+    }
+
+    private void ensureUsable(RequestState state) throws TetherException {
+        if (closed || !channel.isOpen()) {
+            throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint, state,
+                    "the connection is closed", brokenBy);
+        }
+        if (brokenBy != null) {
+            throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint, state,
+                    "the connection is unusable after an earlier failure: " + brokenBy.getMessage(), brokenBy);
+        }
+    }
+
+    private TimedOutException readTimeout(Deadline deadline, Throwable cause) {
+        TimedOutException e = new TimedOutException(TimedOutException.Phase.READ, endpoint, deadline.budget(),
+                RequestState.MAY_HAVE_BEEN_SENT, cause);
+        // A read that timed out may have consumed part of a response; the stream is no longer in step.
+        markBroken(e);
+        closeQuietly();
+        return e;
+    }
+
+    private TimedOutException writeTimeout(Deadline deadline, RequestState state, Throwable cause) {
+        TimedOutException e = new TimedOutException(TimedOutException.Phase.WRITE, endpoint, deadline.budget(),
+                state, cause);
+        markBroken(e);
+        closeQuietly();
+        return e;
+    }
+
+    private TetherException failure(IOException e, RequestState state, String doing) {
+        ConnectionClosedException.Reason reason;
+        if (e instanceof AsynchronousCloseException || e instanceof ClosedChannelException) {
+            reason = ConnectionClosedException.Reason.CLOSED_LOCALLY;
+        } else {
+            String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            reason = msg.contains("broken pipe") ? ConnectionClosedException.Reason.BROKEN_PIPE
+                    : ConnectionClosedException.Reason.RESET;
+        }
+        ConnectionClosedException failure = new ConnectionClosedException(reason, endpoint, state,
+                doing + " failed: " + e.getMessage(), e);
+        markBroken(failure);
+        closeQuietly();
+        return failure;
+    }
+
+    /** Closes the channel when a watched operation overruns, which unblocks the waiting thread. */
+    private final class ChannelGuard extends IoWatchdog.Guard {
+        volatile boolean fired;
+
+        @Override
+        protected void onExpiry() {
+            closeQuietly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SocketConnection[" + endpoint + ", local " + localAddress + (isOpen() ? "" : ", closed") + "]";
+    }
+}
