@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,8 @@ class SocketConnectionTest {
              Connection client = SocketConnector.create().connect(listener.endpoint());
              Connection server = listener.accept()) {
             int size = 8 * 1024 * 1024;
+            // Two dedicated threads: the common pool may have a single worker on a small machine.
+            ExecutorService threads = Executors.newFixedThreadPool(2);
             CompletableFuture<Long> echoed = CompletableFuture.supplyAsync(() -> {
                 try {
                     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
@@ -144,7 +148,7 @@ class SocketConnectionTest {
                 } catch (TetherException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
                 try {
                     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
@@ -157,10 +161,11 @@ class SocketConnectionTest {
                 } catch (TetherException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             client.write(ByteBuffer.allocate(size), Deadline.after(Duration.ofSeconds(10)));
             assertThat(received.get(20, TimeUnit.SECONDS)).isEqualTo(size);
             assertThat(echoed.get(20, TimeUnit.SECONDS)).isEqualTo(size);
+            threads.shutdown();
         }
     }
 
