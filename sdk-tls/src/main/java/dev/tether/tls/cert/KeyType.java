@@ -26,8 +26,8 @@ public enum KeyType {
     RSA_2048("rsa-2048", "RSA", 2048, "SHA256withRSA"),
     /** RSA with a 3072-bit modulus, signed with SHA-256. */
     RSA_3072("rsa-3072", "RSA", 3072, "SHA256withRSA"),
-    /** RSA with a 4096-bit modulus, signed with SHA-384. */
-    RSA_4096("rsa-4096", "RSA", 4096, "SHA384withRSA"),
+    /** RSA with a 4096-bit modulus, signed with SHA-256. */
+    RSA_4096("rsa-4096", "RSA", 4096, "SHA256withRSA"),
     /** Ed25519 (RFC 8410). Supported by TLS 1.3 stacks and OpenSSL; not by some older clients. */
     ED25519("ed25519", "Ed25519", 256, "Ed25519");
 
