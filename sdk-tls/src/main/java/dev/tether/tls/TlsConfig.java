@@ -1,0 +1,407 @@
+package dev.tether.tls;
+
+import dev.tether.tls.internal.KeySource;
+import dev.tether.tls.internal.TlsMaterial;
+import dev.tether.tls.internal.TrustSource;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything a TLS connection needs: protocols, cipher suites, trust, key material for mutual TLS, hostname
+ * verification, certificate pins, ALPN and timeouts. Immutable; {@link #builder()} validates every setting
+ * and reads every file when {@link Builder#build()} runs, so a bad path or password fails at startup, not on
+ * the first connection.
+ *
+ * <p>Defaults are the safe ones: TLS 1.3 and 1.2 only, the JDK's default (strong) cipher suites, the system
+ * trust store, hostname verification on (IP addresses are checked against IP SANs), session resumption on,
+ * a 10s handshake timeout and a 1s budget for sending close_notify. Turning hostname verification off takes
+ * {@link Builder#insecureDisableHostnameVerification()}.
+ *
+ * <p>One config serves both sides: {@link TlsConnector} uses it as a client, {@link TlsAcceptor} as a server
+ * (which needs key material). {@link #clientAuth()} only matters on the server side, hostname verification
+ * and pins only on the client side.
+ */
+public final class TlsConfig {
+    /** The protocol versions Tether allows; older ones have known weaknesses. */
+    public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private final List<String> protocols;
+    private final List<String> cipherSuites;
+    private final TrustSource trust;
+    private final KeySource keySource;
+    private final boolean hostnameVerification;
+    private final Set<String> pins;
+    private final List<String> applicationProtocols;
+    private final boolean sessionResumption;
+    private final Duration handshakeTimeout;
+    private final Duration closeNotifyTimeout;
+    private final ClientAuth clientAuth;
+    private final TlsMaterial material;
+
+    private TlsConfig(Builder b) {
+        protocols = List.copyOf(b.protocols);
+        cipherSuites = List.copyOf(b.cipherSuites);
+        trust = b.trust.build();
+        keySource = b.keySource;
+        hostnameVerification = b.hostnameVerification;
+        pins = Collections.unmodifiableSet(new LinkedHashSet<>(b.pins));
+        applicationProtocols = List.copyOf(b.applicationProtocols);
+        sessionResumption = b.sessionResumption;
+        handshakeTimeout = b.handshakeTimeout;
+        closeNotifyTimeout = b.closeNotifyTimeout;
+        clientAuth = b.clientAuth;
+        material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites);
+    }
+
+    /** A builder with the defaults described above. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: system trust, no client certificate. */
+    public static TlsConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding these settings; {@link Builder#build()} reads the files again (used for reloads). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.protocols = new ArrayList<>(protocols);
+        b.cipherSuites = new ArrayList<>(cipherSuites);
+        b.trust = trust.toBuilder();
+        b.keySource = keySource;
+        b.hostnameVerification = hostnameVerification;
+        b.pins = new LinkedHashSet<>(pins);
+        b.applicationProtocols = new ArrayList<>(applicationProtocols);
+        b.sessionResumption = sessionResumption;
+        b.handshakeTimeout = handshakeTimeout;
+        b.closeNotifyTimeout = closeNotifyTimeout;
+        b.clientAuth = clientAuth;
+        return b;
+    }
+
+    /** Enabled protocol versions, most preferred first. */
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** Enabled cipher suites; empty means the JDK's defaults. */
+    public List<String> cipherSuites() {
+        return cipherSuites;
+    }
+
+    /** Whether the server's certificate must match the name connected to. */
+    public boolean hostnameVerification() {
+        return hostnameVerification;
+    }
+
+    /** SPKI SHA-256 pins as {@code sha256/<base64>}; empty when pinning is off. */
+    public Set<String> pins() {
+        return pins;
+    }
+
+    /** ALPN protocols offered (client) or accepted (server), in preference order; empty for none. */
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
+    }
+
+    /** Whether clients offer to resume earlier sessions (saving a full handshake). */
+    public boolean sessionResumption() {
+        return sessionResumption;
+    }
+
+    /** The longest a handshake may take, in addition to any caller deadline. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** The longest {@code close()} spends sending close_notify before closing the socket anyway. */
+    public Duration closeNotifyTimeout() {
+        return closeNotifyTimeout;
+    }
+
+    /** Whether a server asks clients for certificates. */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** This side's certificate chain (leaf first), when key material is configured. */
+    public List<X509Certificate> certificateChain() {
+        return material.certificateChain();
+    }
+
+    /** Whether key material (a certificate and private key) is configured. */
+    public boolean hasKeyMaterial() {
+        return !material.certificateChain().isEmpty();
+    }
+
+    /** Describes the configured trust, for messages: which files or stores, how many CAs. */
+    public String trustDescription() {
+        return material.trustDescription();
+    }
+
+    /** Every file this config was read from; a {@link ReloadingTlsConfig} watches them. */
+    public List<Path> files() {
+        List<Path> files = new ArrayList<>(trust.files());
+        if (keySource != null) {
+            files.addAll(keySource.files());
+        }
+        return List.copyOf(files);
+    }
+
+    TlsMaterial material() {
+        return material;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty() ? "JDK defaults" : cipherSuites)
+                + ", trust=" + trustDescription() + ", keyMaterial=" + (keySource == null ? "none" : keySource)
+                + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
+                + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
+                + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
+                + ", clientAuth=" + clientAuth + "]";
+    }
+
+    /**
+     * Builds a {@link TlsConfig}. Setters check their arguments at once; {@link #build()} loads the files.
+     * Trust settings add up: each trust method adds CAs, and the system trust store is used only when no
+     * other trust is given (or {@link #trustSystemDefault()} is called as well). Key material settings
+     * replace each other: the last one wins.
+     */
+    public static final class Builder {
+        private List<String> protocols = new ArrayList<>(SUPPORTED_PROTOCOLS);
+        private List<String> cipherSuites = new ArrayList<>();
+        private TrustSource.Builder trust = TrustSource.builder();
+        private KeySource keySource;
+        private boolean hostnameVerification = true;
+        private Set<String> pins = new LinkedHashSet<>();
+        private List<String> applicationProtocols = new ArrayList<>();
+        private boolean sessionResumption = true;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration closeNotifyTimeout = Duration.ofSeconds(1);
+        private ClientAuth clientAuth = ClientAuth.NONE;
+
+        private Builder() {
+        }
+
+        /** Protocol versions to enable: {@code TLSv1.3} and/or {@code TLSv1.2}. */
+        public Builder protocols(String... protocols) {
+            Objects.requireNonNull(protocols, "protocols");
+            if (protocols.length == 0) {
+                throw new TlsConfigException("protocols must not be empty; supported: " + SUPPORTED_PROTOCOLS);
+            }
+            List<String> list = new ArrayList<>();
+            for (String p : protocols) {
+                Objects.requireNonNull(p, "protocol");
+                if (!SUPPORTED_PROTOCOLS.contains(p)) {
+                    throw new TlsConfigException("protocol not supported: '" + p + "'; Tether allows only "
+                            + SUPPORTED_PROTOCOLS);
+                }
+                if (!list.contains(p)) {
+                    list.add(p);
+                }
+            }
+            this.protocols = list;
+            return this;
+        }
+
+        /** Cipher suites to enable, replacing the JDK's defaults; each must be one the JDK supports. */
+        public Builder cipherSuites(String... suites) {
+            Objects.requireNonNull(suites, "suites");
+            if (suites.length == 0) {
+                throw new TlsConfigException("cipherSuites must not be empty; leave it unset for the JDK defaults");
+            }
+            List<String> supported = TlsMaterial.supportedCipherSuites();
+            List<String> list = new ArrayList<>();
+            for (String s : suites) {
+                Objects.requireNonNull(s, "cipher suite");
+                if (!supported.contains(s)) {
+                    throw new TlsConfigException("cipher suite not supported by this JDK: '" + s + "'");
+                }
+                if (!list.contains(s)) {
+                    list.add(s);
+                }
+            }
+            this.cipherSuites = list;
+            return this;
+        }
+
+        /** Also trusts the CAs of the JDK's default trust store (the default when nothing else is trusted). */
+        public Builder trustSystemDefault() {
+            trust.system();
+            return this;
+        }
+
+        /** Trusts the CA certificates in a PEM bundle file (for example {@code ca.crt}). */
+        public Builder trustPemFile(Path caBundle) {
+            trust.pemFile(Objects.requireNonNull(caBundle, "caBundle"));
+            return this;
+        }
+
+        /** Trusts the certificate entries of a PKCS#12 or JKS trust store (the type is detected). */
+        public Builder trustStore(Path store, char[] password) {
+            trust.store(Objects.requireNonNull(store, "store"), password);
+            return this;
+        }
+
+        /** Trusts these CA certificates. */
+        public Builder trustCertificates(X509Certificate... certificates) {
+            return trustCertificates(Arrays.asList(certificates));
+        }
+
+        /** Trusts these CA certificates. */
+        public Builder trustCertificates(List<X509Certificate> certificates) {
+            Objects.requireNonNull(certificates, "certificates");
+            if (certificates.isEmpty()) {
+                throw new TlsConfigException("trustCertificates needs at least one certificate");
+            }
+            certificates.forEach(c -> Objects.requireNonNull(c, "certificate"));
+            trust.certificates(certificates);
+            return this;
+        }
+
+        /**
+         * Key material from PEM files: the certificate chain (leaf first) and an unencrypted private key
+         * (PKCS#8, PKCS#1 RSA or SEC1 EC). Both may be the same file.
+         */
+        public Builder keyMaterial(Path certificateChain, Path privateKey) {
+            return keyMaterial(certificateChain, privateKey, null);
+        }
+
+        /** Key material from PEM files with an encrypted private key; {@code password} may be null. */
+        public Builder keyMaterial(Path certificateChain, Path privateKey, char[] password) {
+            keySource = KeySource.pem(Objects.requireNonNull(certificateChain, "certificateChain"),
+                    Objects.requireNonNull(privateKey, "privateKey"), password);
+            return this;
+        }
+
+        /** Key material from a PKCS#12 or JKS key store holding exactly one private key entry. */
+        public Builder keyStore(Path store, char[] password) {
+            keySource = KeySource.store(Objects.requireNonNull(store, "store"), password, null);
+            return this;
+        }
+
+        /** Key material from the entry {@code alias} of a PKCS#12 or JKS key store. */
+        public Builder keyStore(Path store, char[] password, String alias) {
+            keySource = KeySource.store(Objects.requireNonNull(store, "store"), password,
+                    Objects.requireNonNull(alias, "alias"));
+            return this;
+        }
+
+        /** Key material held in memory: a private key and its certificate chain, leaf first. */
+        public Builder keyMaterial(PrivateKey key, List<X509Certificate> chain) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(chain, "chain");
+            if (chain.isEmpty()) {
+                throw new TlsConfigException("key material needs at least the leaf certificate");
+            }
+            keySource = KeySource.memory(key, chain);
+            return this;
+        }
+
+        /** Removes key material set earlier. */
+        public Builder noKeyMaterial() {
+            keySource = null;
+            return this;
+        }
+
+        /**
+         * Accepts any server name on a trusted certificate. Only for tests and for networks where names
+         * cannot be known; it lets anyone holding any trusted certificate impersonate the server.
+         */
+        public Builder insecureDisableHostnameVerification() {
+            hostnameVerification = false;
+            return this;
+        }
+
+        /** Verifies server names again after {@link #insecureDisableHostnameVerification()}. */
+        public Builder verifyHostname() {
+            hostnameVerification = true;
+            return this;
+        }
+
+        /**
+         * Requires that some certificate of the server's verified chain has one of these SPKI SHA-256 pins,
+         * on top of normal validation. Give several to allow a key rotation. Pins add up across calls.
+         */
+        public Builder pins(String... pins) {
+            Objects.requireNonNull(pins, "pins");
+            for (String pin : pins) {
+                this.pins.add(CertificatePins.normalize(pin));
+            }
+            return this;
+        }
+
+        /** ALPN protocols in preference order (for example {@code h2}, {@code http/1.1}). */
+        public Builder applicationProtocols(String... protocols) {
+            Objects.requireNonNull(protocols, "protocols");
+            List<String> list = new ArrayList<>();
+            for (String p : protocols) {
+                Objects.requireNonNull(p, "application protocol");
+                int bytes = p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (bytes == 0 || bytes > 255) {
+                    throw new TlsConfigException("ALPN protocol must be 1..255 bytes: '" + p + "'");
+                }
+                list.add(p);
+            }
+            applicationProtocols = list;
+            return this;
+        }
+
+        /** Whether clients offer to resume sessions; on by default. */
+        public Builder sessionResumption(boolean on) {
+            sessionResumption = on;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            handshakeTimeout = positive("handshakeTimeout", timeout);
+            return this;
+        }
+
+        public Builder closeNotifyTimeout(Duration timeout) {
+            closeNotifyTimeout = positive("closeNotifyTimeout", timeout);
+            return this;
+        }
+
+        /** For servers: whether to ask clients for a certificate. */
+        public Builder clientAuth(ClientAuth clientAuth) {
+            this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+            return this;
+        }
+
+        /**
+         * Reads the configured files and builds the config.
+         *
+         * @throws TlsConfigException naming the file or setting when material cannot be read or used
+         */
+        public TlsConfig build() {
+            return new TlsConfig(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new TlsConfigException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+
+    /** Used by {@link ReloadingTlsConfig} to describe the leaf for expiry warnings. */
+    Optional<X509Certificate> leafCertificate() {
+        List<X509Certificate> chain = material.certificateChain();
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tether.tls.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A small, bounded, lock-free pool of heap buffers of one size, shared by all TLS connections. Idle
+ * connections hold no buffers (they are given back when empty), so the pool's size bounds the memory held
+ * for I/O by roughly the number of connections doing I/O at once, not the number of connections.
+ *
+ * <p>Buffers are handed back clear; buffers that held plaintext are zeroed by their holder first, so the
+ * pool never carries one connection's data to another.
+ */
+public final class BufferPool {
+    /** Holds one TLS record: 16 KiB of plaintext plus the largest expansion the JDK announces (16709 bytes). */
+    public static final int BUFFER_SIZE = 17 * 1024;
+
+    /** The pool every connection uses. 64 buffers cap its retained memory at about 1.1 MiB. */
+    public static final BufferPool SHARED = new BufferPool(BUFFER_SIZE, 64);
+
+    private final int bufferSize;
+    private final AtomicReferenceArray<ByteBuffer> slots;
+
+    public BufferPool(int bufferSize, int maxBuffers) {
+        if (bufferSize <= 0 || maxBuffers <= 0) {
+            throw new IllegalArgumentException("bufferSize and maxBuffers must be positive: " + bufferSize + ", " + maxBuffers);
+        }
+        this.bufferSize = bufferSize;
+        this.slots = new AtomicReferenceArray<>(maxBuffers);
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** A clear buffer of at least {@code minCapacity} bytes; larger ones than the pool's size are not pooled. */
+    public ByteBuffer take(int minCapacity) {
+        if (minCapacity > bufferSize) {
+            return ByteBuffer.allocate(minCapacity);
+        }
+        int n = slots.length();
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            int slot = (start + i) % n;
+            ByteBuffer b = slots.get(slot);
+            if (b != null && slots.compareAndSet(slot, b, null)) {
+                return b;
+            }
+        }
+        return ByteBuffer.allocate(bufferSize);
+    }
+
+    /** Returns a buffer; it is dropped when the pool is full or the buffer is not of the pool's size. */
+    public void give(ByteBuffer buffer) {
+        if (buffer.capacity() != bufferSize || buffer.isReadOnly() || buffer.isDirect()) {
+            return;
+        }
+        buffer.clear();
+        int n = slots.length();
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            int slot = (start + i) % n;
+            if (slots.get(slot) == null && slots.compareAndSet(slot, null, buffer)) {
+                return;
+            }
+        }
+    }
+
+    /** Buffers currently held by the pool (for tests and diagnostics). */
+    public int pooled() {
+        int count = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,1081 @@
+package dev.tether.tls.internal;
+
+import dev.tether.core.Connection;
+import dev.tether.core.ConnectionClosedException;
+import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.ProtocolViolationException;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.core.TimedOutException;
+import dev.tether.tls.ClientAuth;
+import dev.tether.tls.HandshakeTimeoutException;
+import dev.tether.tls.NotTlsException;
+import dev.tether.tls.TlsConfig;
+import dev.tether.tls.TlsConnection;
+import dev.tether.tls.TlsHandshakeException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS over any {@link Connection} with an {@link SSLEngine}: the implementation behind
+ * {@link TlsConnection}.
+ *
+ * <p>Structure: every engine call goes through {@link #unwrap} or {@link #wrap}; the handshake, read and
+ * write loops are {@code while (true)} over a {@code switch} on the engine's status, so each status is
+ * visibly handled, and every branch either makes progress, waits for the network, or fails.
+ *
+ * <p>Locking: one {@link ReentrantLock} for reading and one for writing (no {@code synchronized} around
+ * I/O, so virtual threads never pin). A reader that must send handshake data (a TLS 1.3 KeyUpdate answer)
+ * takes the write lock while holding the read lock; a writer never waits for the read lock, so the two
+ * cannot deadlock. The handshake holds both.
+ *
+ * <p>Buffers: three {@link BufferHolder}s (network in, plaintext in, network out) taken from the shared
+ * {@link BufferPool} when I/O starts and given back when empty, so an idle connection holds no buffer.
+ * Plaintext is decrypted straight into the caller's buffer when it fits, and otherwise staged in a buffer
+ * that is zeroed before it is given back.
+ */
+public final class EngineConnection implements TlsConnection {
+    private static final Logger log = LoggerFactory.getLogger(EngineConnection.class);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** Hard cap for any buffer: twice the largest record the JDK accepts with large fragments enabled. */
+    static final int MAX_BUFFER_SIZE = 2 * 33_093;
+    /** How long a waiting writer sleeps between checks while a renegotiation is driven by the reader. */
+    private static final long HANDSHAKE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Connection transport;
+    private final SSLEngine engine;
+    private final Endpoint endpoint;
+    private final TlsConfig config;
+    private final long generation;
+    private final boolean clientMode;
+    private final HandshakeObserver observer;
+
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Signalled (under the write lock) when the reader moved a renegotiation on. */
+    private final Condition handshakeProgress = writeLock.newCondition();
+    private final BufferHolder netIn;
+    private final BufferHolder appIn;
+    private final BufferHolder netOut;
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean handshakeComplete;
+    private volatile boolean closeNotifyReceived;
+    private volatile boolean outboundClosed;
+    private volatile Throwable brokenBy;
+    private volatile long appBytesRead;
+    private volatile long appBytesWritten;
+    private volatile boolean resumed;
+    private volatile SSLSession session;
+    /** Whether a TLS record has been seen from the peer (checked once for "is this TLS at all"). */
+    private boolean firstRecordChecked;
+
+    private EngineConnection(Connection transport, SSLEngine engine, Endpoint endpoint, TlsConfig config,
+                             long generation, boolean clientMode, HandshakeObserver observer, BufferPool pool) {
+        this.transport = transport;
+        this.engine = engine;
+        this.endpoint = endpoint;
+        this.config = config;
+        this.generation = generation;
+        this.clientMode = clientMode;
+        this.observer = observer;
+        this.netIn = new BufferHolder("network-in", pool, false, MAX_BUFFER_SIZE);
+        this.appIn = new BufferHolder("plaintext-in", pool, true, MAX_BUFFER_SIZE);
+        this.netOut = new BufferHolder("network-out", pool, false, MAX_BUFFER_SIZE);
+    }
+
+    // ------------------------------------------------------------------------------------------ creation
+
+    /**
+     * Runs a client handshake over {@code transport} and returns the secured connection. On failure the
+     * transport is closed.
+     */
+    public static EngineConnection client(Connection transport, Endpoint endpoint, TlsConfig config,
+                                          TlsMaterial material, long generation, Deadline deadline)
+            throws TetherException {
+        try {
+            String name = endpoint.tlsName().orElse(null);
+            if (name == null && config.hostnameVerification()) {
+                throw new TlsHandshakeException("cannot verify the TLS server behind " + endpoint + ": the endpoint has no"
+                        + " host name; give it one with Endpoint.withServerName(name), or call"
+                        + " TlsConfig.Builder.insecureDisableHostnameVerification()", endpoint, null);
+            }
+            SSLContext context = material.context();
+            // The JDK caches client sessions by peer host and port: an engine without them never resumes.
+            SSLEngine engine = config.sessionResumption() && name != null
+                    ? context.createSSLEngine(name, endpoint.isUnix() ? -1 : endpoint.port())
+                    : context.createSSLEngine();
+            engine.setUseClientMode(true);
+            SSLParameters p = baseParameters(engine, config);
+            if (name != null && !IpLiterals.isIpLiteral(name)) {
+                try {
+                    p.setServerNames(List.of(new SNIHostName(name)));
+                } catch (IllegalArgumentException e) {
+                    log.debug("not sending SNI for '{}': {}", name, e.getMessage());
+                    p.setServerNames(List.of());
+                }
+            } else {
+                p.setServerNames(List.of());
+            }
+            engine.setSSLParameters(p);
+            HandshakeObserver observer = new HandshakeObserver(config.hostnameVerification() ? name : null);
+            EngineConnection c = new EngineConnection(transport, engine, endpoint, config, generation, true,
+                    observer, BufferPool.SHARED);
+            c.handshake(deadline);
+            return c;
+        } catch (TetherException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    /** Runs a server handshake over an accepted {@code transport}. On failure the transport is closed. */
+    public static EngineConnection server(Connection transport, TlsConfig config, TlsMaterial material,
+                                          long generation, Deadline deadline) throws TetherException {
+        try {
+            if (!config.hasKeyMaterial()) {
+                throw new TlsHandshakeException("a TLS server needs a certificate and private key; configure them with"
+                        + " TlsConfig.Builder.keyMaterial or keyStore", transport.endpoint(), null);
+            }
+            SSLEngine engine = material.context().createSSLEngine();
+            engine.setUseClientMode(false);
+            SSLParameters p = baseParameters(engine, config);
+            if (config.clientAuth() == ClientAuth.REQUIRED) {
+                p.setNeedClientAuth(true);
+            } else if (config.clientAuth() == ClientAuth.REQUESTED) {
+                p.setWantClientAuth(true);
+            }
+            engine.setSSLParameters(p);
+            EngineConnection c = new EngineConnection(transport, engine, transport.endpoint(), config, generation,
+                    false, new HandshakeObserver(null), BufferPool.SHARED);
+            c.handshake(deadline);
+            return c;
+        } catch (TetherException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    private static SSLParameters baseParameters(SSLEngine engine, TlsConfig config) {
+        SSLParameters p = engine.getSSLParameters();
+        p.setProtocols(config.protocols().toArray(String[]::new));
+        if (!config.cipherSuites().isEmpty()) {
+            p.setCipherSuites(config.cipherSuites().toArray(String[]::new));
+        }
+        if (!config.applicationProtocols().isEmpty()) {
+            p.setApplicationProtocols(config.applicationProtocols().toArray(String[]::new));
+        }
+        // Tether checks the server's name itself (PolicyTrustManager), with messages that say what differs.
+        p.setEndpointIdentificationAlgorithm(null);
+        return p;
+    }
+
+    // ----------------------------------------------------------------------------------------- handshake
+
+    private void handshake(Deadline callerDeadline) throws TetherException {
+        Duration budget = config.handshakeTimeout();
+        if (callerDeadline.remaining().compareTo(budget) < 0) {
+            budget = callerDeadline.remaining();
+        }
+        if (budget.isZero()) {
+            throw new HandshakeTimeoutException("no time left for the TLS handshake with " + endpoint
+                    + " (the connect deadline was used up)", endpoint, callerDeadline.budget(), null);
+        }
+        Deadline deadline = Deadline.after(budget);
+        readLock.lock();
+        writeLock.lock();
+        observer.bind();
+        try {
+            engine.beginHandshake();
+            HandshakeStatus status = engine.getHandshakeStatus();
+            while (true) {
+                switch (status) {
+                    case NEED_WRAP -> status = wrapHandshake(deadline);
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> status = unwrapHandshake(deadline);
+                    case NEED_TASK -> status = runDelegatedTasks();
+                    case FINISHED, NOT_HANDSHAKING -> {
+                        finishHandshake();
+                        return;
+                    }
+                    default -> throw new IllegalStateException("unknown handshake status " + status);
+                }
+            }
+        } catch (SSLException e) {
+            sendAlertQuietly();
+            TlsHandshakeException mapped = HandshakeFailures.map(e, context());
+            markBroken(mapped);
+            throw mapped;
+        } catch (TimedOutException e) {
+            HandshakeTimeoutException t = new HandshakeTimeoutException("TLS handshake with " + endpoint
+                    + " did not finish within " + TimedOutException.format(budget) + " (handshake timeout "
+                    + TimedOutException.format(config.handshakeTimeout()) + "): the peer accepted the connection"
+                    + " but did not complete TLS; check that it speaks TLS on this port", endpoint, budget, e);
+            markBroken(t);
+            throw t;
+        } catch (ConnectionClosedException e) {
+            ConnectionClosedException c = new ConnectionClosedException(e.reason(), endpoint, RequestState.NOT_SENT,
+                    "during the TLS handshake" + (firstRecordChecked ? "" : ", before the peer sent any TLS data;"
+                            + " it may not speak TLS on this port or it refused the handshake"), e);
+            markBroken(c);
+            throw c;
+        } catch (TetherException | RuntimeException e) {
+            markBroken(e);
+            throw e;
+        } finally {
+            HandshakeObserver.unbind();
+            releaseIdleBuffers();
+            writeLock.unlock();
+            readLock.unlock();
+        }
+    }
+
+    private void finishHandshake() {
+        session = engine.getSession();
+        // A resumed session skips certificate verification, which is the one reliable sign of resumption.
+        resumed = clientMode || config.clientAuth() != ClientAuth.NONE ? !observer.peerVerified() : false;
+        handshakeComplete = true;
+        if (log.isDebugEnabled()) {
+            log.debug("TLS handshake with {} done: {} {}{}", endpoint, session.getProtocol(), session.getCipherSuite(),
+                    resumed ? " (resumed)" : "");
+        }
+    }
+
+    private HandshakeStatus wrapHandshake(Deadline deadline) throws TetherException, SSLException {
+        ByteBuffer out = netOut.prepare();
+        while (true) {
+            SSLEngineResult r = wrap(EMPTY, out);
+            switch (r.getStatus()) {
+                case OK -> {
+                    // Several handshake messages in a row go out in one write.
+                    if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && out.remaining() > 0
+                            && r.bytesProduced() > 0) {
+                        continue;
+                    }
+                    flush(deadline);
+                    return r.getHandshakeStatus();
+                }
+                case BUFFER_OVERFLOW -> {
+                    if (out.position() > 0) {
+                        flush(deadline);
+                    } else {
+                        out = netOut.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
+                    }
+                }
+                case CLOSED -> {
+                    flush(deadline);
+                    throw new TlsHandshakeException("the TLS engine closed during the handshake with " + endpoint,
+                            endpoint, null);
+                }
+                case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
+                default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+            }
+        }
+    }
+
+    private HandshakeStatus unwrapHandshake(Deadline deadline) throws TetherException, SSLException {
+        while (true) {
+            if (netIn.isEmpty()) {
+                receive(deadline, true, true);
+            }
+            SSLEngineResult r = unwrap(appIn.prepare());
+            switch (r.getStatus()) {
+                case OK -> {
+                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                            && r.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+                        // Nothing usable buffered: wait for the network instead of asking again.
+                        receive(deadline, true, true);
+                        continue;
+                    }
+                    return r.getHandshakeStatus();
+                }
+                case BUFFER_UNDERFLOW -> receive(deadline, true, true);
+                case BUFFER_OVERFLOW -> appIn.enlarge(engine.getSession().getApplicationBufferSize(), endpoint);
+                case CLOSED -> throw new TlsHandshakeException("the " + (clientMode ? "server" : "client") + " at "
+                        + endpoint + " closed the TLS connection during the handshake", endpoint, null);
+                default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+            }
+        }
+    }
+
+    private HandshakeStatus runDelegatedTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+        return engine.getHandshakeStatus();
+    }
+
+    /** After a failed handshake, the engine may hold an alert for the peer; sending it helps the peer's logs. */
+    private void sendAlertQuietly() {
+        try {
+            ByteBuffer out = netOut.prepare();
+            SSLEngineResult r = engine.wrap(EMPTY, out);
+            if (r.bytesProduced() > 0) {
+                flush(Deadline.after(config.closeNotifyTimeout()));
+            }
+        } catch (SSLException | TetherException | RuntimeException e) {
+            log.debug("could not send the TLS alert to {}: {}", endpoint, e.getMessage());
+        }
+    }
+
+    private HandshakeFailures.Context context() {
+        return new HandshakeFailures.Context(endpoint, clientMode, config, observer);
+    }
+
+    // ---------------------------------------------------------------------------------------------- read
+
+    @Override
+    public int read(ByteBuffer dst, Deadline deadline) throws TetherException {
+        return read(dst, deadline, true);
+    }
+
+    /** Reads with the transport's configured read timeout for each wait on the network. */
+    @Override
+    public int read(ByteBuffer dst) throws TetherException {
+        return read(dst, null, true);
+    }
+
+    @Override
+    public int readAvailable(ByteBuffer dst) throws TetherException {
+        return read(dst, null, false);
+    }
+
+    private int read(ByteBuffer dst, Deadline deadline, boolean blocking) throws TetherException {
+        readLock.lock();
+        try {
+            ensureUsable(RequestState.MAY_HAVE_BEEN_SENT);
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            return readLoop(dst, deadline, blocking);
+        } catch (SSLException e) {
+            throw readFailure(e);
+        } catch (TetherException | RuntimeException e) {
+            markBroken(e);
+            throw e;
+        } finally {
+            if (closed.get()) {
+                netIn.dispose();
+                appIn.dispose();
+            } else {
+                netIn.releaseIfEmpty();
+                appIn.releaseIfEmpty();
+            }
+            readLock.unlock();
+        }
+    }
+
+    private int readLoop(ByteBuffer dst, Deadline deadline, boolean blocking) throws TetherException, SSLException {
+        int produced = 0;
+        boolean stageInAppIn = false;
+        while (true) {
+            if (!appIn.isEmpty()) {
+                int n = appIn.transferTo(dst);
+                produced += n;
+                appBytesRead += n;
+                if (!dst.hasRemaining() || !appIn.isEmpty() || netIn.isEmpty()) {
+                    return produced;
+                }
+            }
+            if (closeNotifyReceived) {
+                return produced > 0 ? produced : -1;
+            }
+            if (!netIn.isEmpty()) {
+                ByteBuffer target = stageInAppIn ? appIn.prepare() : dst;
+                SSLEngineResult r = unwrap(target);
+                if (target == dst) {
+                    produced += r.bytesProduced();
+                    appBytesRead += r.bytesProduced();
+                } else {
+                    appIn.markWritten();
+                }
+                switch (r.getStatus()) {
+                    case OK -> {
+                        stageInAppIn = false;
+                        afterReadProgress(r.getHandshakeStatus(), deadline, blocking);
+                        if (produced > 0 && (!dst.hasRemaining() || netIn.isEmpty())) {
+                            return produced;
+                        }
+                        continue;
+                    }
+                    case BUFFER_OVERFLOW -> {
+                        if (produced > 0) {
+                            return produced;
+                        }
+                        if (stageInAppIn) {
+                            appIn.enlarge(engine.getSession().getApplicationBufferSize(), endpoint);
+                        }
+                        stageInAppIn = true;
+                        continue;
+                    }
+                    case BUFFER_UNDERFLOW -> {
+                        if (produced > 0) {
+                            return produced;
+                        }
+                        // fall out of the switch: more bytes from the network are needed
+                    }
+                    case CLOSED -> {
+                        closeNotifyReceived = true;
+                        log.debug("close_notify received from {}", endpoint);
+                        return produced > 0 ? produced : -1;
+                    }
+                    default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+                }
+            }
+            int n = receive(deadline, blocking, false);
+            if (n == 0) {
+                return produced;
+            }
+        }
+    }
+
+    /** Handles what the engine asks for after a record was read: tasks, or handshake data to send. */
+    private void afterReadProgress(HandshakeStatus status, Deadline deadline, boolean blocking)
+            throws TetherException, SSLException {
+        HandshakeStatus s = status;
+        while (true) {
+            switch (s) {
+                case NEED_TASK -> s = runDelegatedTasks();
+                case NEED_WRAP -> {
+                    sendHandshakeFromReader(deadline, blocking);
+                    return;
+                }
+                case FINISHED -> {
+                    // A renegotiation the reader drove has ended: wake a writer waiting for it.
+                    session = engine.getSession();
+                    signalHandshakeProgress();
+                    return;
+                }
+                case NOT_HANDSHAKING, NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    return;
+                }
+                default -> throw new IllegalStateException("unknown handshake status " + s);
+            }
+        }
+    }
+
+    /**
+     * Sends handshake data the reader caused, such as the answer to a TLS 1.3 KeyUpdate. If a writer holds
+     * the write lock, its next wrap sends the data first, so it is fine to leave it to the writer.
+     */
+    private void sendHandshakeFromReader(Deadline deadline, boolean blocking) throws TetherException, SSLException {
+        boolean locked;
+        if (blocking) {
+            long waitNanos = deadline == null ? config.closeNotifyTimeout().toNanos() : Math.max(0, deadline.remainingNanos());
+            try {
+                locked = writeLock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                locked = false;
+            }
+        } else {
+            locked = writeLock.tryLock();
+        }
+        if (!locked) {
+            return;
+        }
+        try {
+            Deadline sendBy = deadline != null && blocking ? deadline : Deadline.after(config.closeNotifyTimeout());
+            ByteBuffer out = netOut.prepare();
+            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult r = wrap(EMPTY, out);
+                switch (r.getStatus()) {
+                    case OK -> {
+                        flush(sendBy);
+                        if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                            runDelegatedTasks();
+                        }
+                    }
+                    case BUFFER_OVERFLOW -> {
+                        if (out.position() > 0) {
+                            flush(sendBy);
+                        } else {
+                            out = netOut.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
+                        }
+                    }
+                    case CLOSED -> {
+                        flush(sendBy);
+                        return;
+                    }
+                    case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
+                    default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+                }
+            }
+            handshakeProgress.signalAll();
+        } finally {
+            netOut.releaseIfEmpty();
+            writeLock.unlock();
+        }
+    }
+
+    private void signalHandshakeProgress() {
+        if (writeLock.tryLock()) {
+            try {
+                handshakeProgress.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private TetherException readFailure(SSLException e) {
+        if (clientMode && appBytesRead == 0) {
+            // TLS 1.3 servers check client certificates after the client has finished its handshake.
+            TlsHandshakeException cert = HandshakeFailures.clientCertificateFailureAfterHandshake(e, context());
+            if (cert != null) {
+                markBroken(cert);
+                return cert;
+            }
+        }
+        ProtocolViolationException p = new ProtocolViolationException("TLS failure reading from " + endpoint + ": "
+                + e.getMessage(), endpoint, appBytesWritten > 0 ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, e);
+        markBroken(p);
+        return p;
+    }
+
+    // --------------------------------------------------------------------------------------------- write
+
+    @Override
+    public void write(ByteBuffer src, Deadline deadline) throws TetherException {
+        doWrite(src, deadline);
+    }
+
+    /** Writes with the transport's configured write timeout for each wait on the network. */
+    @Override
+    public void write(ByteBuffer src) throws TetherException {
+        doWrite(src, null);
+    }
+
+    private void doWrite(ByteBuffer src, Deadline deadline) throws TetherException {
+        writeLock.lock();
+        boolean sent = false;
+        try {
+            ensureUsable(RequestState.NOT_SENT);
+            if (outboundClosed) {
+                throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint,
+                        RequestState.NOT_SENT, "output was shut down (close_notify sent)", null);
+            }
+            ByteBuffer out = netOut.prepare();
+            while (src.hasRemaining()) {
+                SSLEngineResult r = wrap(src, out);
+                appBytesWritten += r.bytesConsumed();
+                switch (r.getStatus()) {
+                    case OK -> {
+                        if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                            runDelegatedTasks();
+                        }
+                        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                                && engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+                            sent |= flushTracking(deadline, sent);
+                            awaitRenegotiation(deadline);
+                            out = netOut.prepare();
+                        }
+                    }
+                    case BUFFER_OVERFLOW -> {
+                        if (out.position() > 0) {
+                            sent |= flushTracking(deadline, sent);
+                        } else {
+                            out = netOut.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
+                        }
+                    }
+                    case CLOSED -> throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
+                            endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
+                            "the TLS session is closed for writing", null);
+                    case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
+                    default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+                }
+                if (out.position() > 0 && (!src.hasRemaining() || out.remaining() < engine.getSession().getPacketBufferSize())) {
+                    sent |= flushTracking(deadline, sent);
+                }
+            }
+            flushTracking(deadline, sent);
+        } catch (SSLException e) {
+            ProtocolViolationException p = new ProtocolViolationException("TLS failure writing to " + endpoint + ": "
+                    + e.getMessage(), endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, e);
+            markBroken(p);
+            throw p;
+        } catch (TetherException | RuntimeException e) {
+            markBroken(e);
+            throw e;
+        } finally {
+            if (closed.get()) {
+                netOut.dispose();
+            } else {
+                netOut.releaseIfEmpty();
+            }
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Flushes network-out; once application bytes have left, a later failure must say the request may have
+     * been sent even if the transport's own state says otherwise (it only knows about this one buffer).
+     */
+    private boolean flushTracking(Deadline deadline, boolean alreadySent) throws TetherException {
+        if (netOut.isEmpty()) {
+            return false;
+        }
+        try {
+            flush(deadline);
+            return true;
+        } catch (TimedOutException e) {
+            if (alreadySent && e.requestNotSent()) {
+                throw new TimedOutException(TimedOutException.Phase.WRITE, endpoint, e.timeout(),
+                        RequestState.MAY_HAVE_BEEN_SENT, e);
+            }
+            throw e;
+        } catch (ConnectionClosedException e) {
+            if (alreadySent && e.requestNotSent()) {
+                throw new ConnectionClosedException(e.reason(), endpoint, RequestState.MAY_HAVE_BEEN_SENT,
+                        "after part of the request was sent", e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A TLS 1.2 renegotiation needs the peer's messages before more data can be wrapped. The writer reads
+     * them itself when no reader is active; otherwise it waits (releasing the write lock, which the reader
+     * may need to answer) until the reader has moved the handshake on.
+     */
+    private void awaitRenegotiation(Deadline deadline) throws TetherException, SSLException {
+        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+            if (readLock.tryLock()) {
+                try {
+                    Deadline d = deadline == null ? Deadline.after(config.handshakeTimeout()) : deadline;
+                    if (netIn.isEmpty()) {
+                        receive(d, true, false);
+                    }
+                    SSLEngineResult r = unwrap(appIn.prepare());
+                    appIn.markWritten();
+                    switch (r.getStatus()) {
+                        case OK -> {
+                            HandshakeStatus s = r.getHandshakeStatus();
+                            while (s == HandshakeStatus.NEED_TASK) {
+                                s = runDelegatedTasks();
+                            }
+                        }
+                        case BUFFER_UNDERFLOW -> receive(d, true, false);
+                        case BUFFER_OVERFLOW -> appIn.enlarge(engine.getSession().getApplicationBufferSize(), endpoint);
+                        case CLOSED -> closeNotifyReceived = true;
+                        default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+                    }
+                    if (closeNotifyReceived) {
+                        return;
+                    }
+                } finally {
+                    netIn.releaseIfEmpty();
+                    appIn.releaseIfEmpty();
+                    readLock.unlock();
+                }
+            } else {
+                long left = deadline == null ? HANDSHAKE_POLL_NANOS : deadline.remainingNanos();
+                if (left <= 0) {
+                    throw new TimedOutException(TimedOutException.Phase.WRITE, endpoint, deadline.budget(),
+                            RequestState.NOT_SENT, null);
+                }
+                try {
+                    handshakeProgress.awaitNanos(Math.min(left, HANDSHAKE_POLL_NANOS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint,
+                            RequestState.NOT_SENT, "interrupted while waiting for a TLS renegotiation", e);
+                }
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------- engine and network I/O
+
+    /** The one place that unwraps: network-in (write mode) to {@code dst}. */
+    private SSLEngineResult unwrap(ByteBuffer dst) throws SSLException {
+        ByteBuffer src = netIn.prepare();
+        src.flip();
+        try {
+            return engine.unwrap(src, dst);
+        } finally {
+            src.compact();
+        }
+    }
+
+    /** The one place that wraps: {@code src} to network-out. */
+    private SSLEngineResult wrap(ByteBuffer src, ByteBuffer out) throws SSLException {
+        return engine.wrap(src, out);
+    }
+
+    /** Writes everything in network-out to the transport. */
+    private void flush(Deadline deadline) throws TetherException {
+        ByteBuffer out = netOut.buffer();
+        if (out == null || out.position() == 0) {
+            return;
+        }
+        out.flip();
+        try {
+            if (deadline == null) {
+                transport.write(out);
+            } else {
+                transport.write(out, deadline);
+            }
+        } finally {
+            out.compact();
+        }
+    }
+
+    /**
+     * Reads more network bytes into network-in, growing it if a record does not fit.
+     *
+     * @return bytes read; 0 only when not blocking and nothing was available
+     */
+    private int receive(Deadline deadline, boolean blocking, boolean handshaking) throws TetherException {
+        ByteBuffer in = netIn.prepare();
+        if (!in.hasRemaining()) {
+            in = netIn.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
+        }
+        int n;
+        if (!blocking) {
+            n = transport.readAvailable(in);
+        } else if (deadline == null) {
+            n = transport.read(in);
+        } else {
+            n = transport.read(in, deadline);
+        }
+        if (n < 0) {
+            throw handshaking || !handshakeComplete ? peerClosedDuringHandshake() : truncated();
+        }
+        if (!firstRecordChecked && n > 0) {
+            checkLooksLikeTls();
+        }
+        return n;
+    }
+
+    /** Fails fast, with the bytes shown, when the peer answers with something that is not a TLS record. */
+    private void checkLooksLikeTls() throws TetherException {
+        ByteBuffer in = netIn.buffer();
+        int available = in.position();
+        byte[] head = new byte[Math.min(available, 5)];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = in.get(i);
+        }
+        int type = head[0] & 0xff;
+        boolean sslv2Hello = !clientMode && (type & 0x80) != 0;
+        boolean plausible = sslv2Hello
+                || (type >= 20 && type <= 24 && (head.length < 2 || head[1] == 3));
+        if (plausible) {
+            if (available >= 3 || sslv2Hello) {
+                firstRecordChecked = true;
+            }
+            return;
+        }
+        // Collect a little more of what the peer said, without waiting, to show it.
+        try {
+            if (in.hasRemaining() && in.position() < 64) {
+                transport.readAvailable(in);
+            }
+        } catch (TetherException e) {
+            log.debug("no more bytes from {} for the not-TLS message: {}", endpoint, e.getMessage());
+        }
+        int shown = Math.min(in.position(), 64);
+        byte[] sample = new byte[shown];
+        for (int i = 0; i < shown; i++) {
+            sample[i] = in.get(i);
+        }
+        throw new NotTlsException("the " + (clientMode ? "server" : "client") + " at " + endpoint
+                + " does not speak TLS: it sent " + printable(sample) + " (hex " + hex(sample, 16)
+                + ") instead of a TLS record; check the port, or connect without TLS if the service is plaintext",
+                endpoint, null);
+    }
+
+    private static String printable(byte[] bytes) {
+        StringBuilder sb = new StringBuilder("'");
+        for (byte b : new String(bytes, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1)) {
+            int c = b & 0xff;
+            if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c >= 0x20 && c < 0x7f) {
+                sb.append((char) c);
+            } else {
+                sb.append('.');
+            }
+        }
+        return sb.append('\'').toString();
+    }
+
+    private static String hex(byte[] bytes, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, max); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return bytes.length > max ? sb.append(" ...").toString() : sb.toString();
+    }
+
+    private TetherException peerClosedDuringHandshake() {
+        return new ConnectionClosedException(ConnectionClosedException.Reason.EOF, endpoint, RequestState.NOT_SENT,
+                "the " + (clientMode ? "server" : "client") + " closed the connection during the TLS handshake"
+                        + (firstRecordChecked ? "" : " before sending any TLS data; it may not speak TLS on this"
+                        + " port, or it refused the handshake"), null);
+    }
+
+    private ConnectionClosedException truncated() {
+        ConnectionClosedException e = new ConnectionClosedException(ConnectionClosedException.Reason.EOF, endpoint,
+                appBytesWritten > 0 ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
+                "TLS stream truncated: the peer closed TCP without sending close_notify, so data may have been cut"
+                        + " short", null);
+        markBroken(e);
+        return e;
+    }
+
+    // ----------------------------------------------------------------------------------------- lifecycle
+
+    private void ensureUsable(RequestState state) throws TetherException {
+        if (closed.get()) {
+            throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint, state,
+                    "the TLS connection is closed", null);
+        }
+        Throwable broken = brokenBy;
+        if (broken != null) {
+            throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint, state,
+                    "the TLS connection is unusable after an earlier failure: " + broken.getMessage(), broken);
+        }
+    }
+
+    /** Sends close_notify, then half-closes TCP; reads stay possible. */
+    @Override
+    public void shutdownOutput() throws TetherException {
+        writeLock.lock();
+        try {
+            ensureUsable(RequestState.MAY_HAVE_BEEN_SENT);
+            if (!outboundClosed) {
+                sendCloseNotify(Deadline.after(config.closeNotifyTimeout()));
+            }
+            transport.shutdownOutput();
+        } catch (SSLException e) {
+            ProtocolViolationException p = new ProtocolViolationException("TLS failure sending close_notify to "
+                    + endpoint + ": " + e.getMessage(), endpoint, RequestState.MAY_HAVE_BEEN_SENT, e);
+            markBroken(p);
+            throw p;
+        } finally {
+            netOut.releaseIfEmpty();
+            writeLock.unlock();
+        }
+    }
+
+    /** Produces and sends close_notify; the caller holds the write lock. */
+    private void sendCloseNotify(Deadline deadline) throws TetherException, SSLException {
+        engine.closeOutbound();
+        outboundClosed = true;
+        ByteBuffer out = netOut.prepare();
+        while (true) {
+            SSLEngineResult r = wrap(EMPTY, out);
+            switch (r.getStatus()) {
+                case OK, CLOSED -> {
+                    flush(deadline);
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED || r.bytesProduced() == 0) {
+                        return;
+                    }
+                }
+                case BUFFER_OVERFLOW -> {
+                    if (out.position() > 0) {
+                        flush(deadline);
+                    } else {
+                        out = netOut.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
+                    }
+                }
+                case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
+                default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
+            }
+        }
+    }
+
+    /**
+     * Sends close_notify (waiting at most the close-notify timeout, also for a writer still busy) and closes
+     * the transport. Never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (handshakeComplete && brokenBy == null && !outboundClosed && transport.isOpen()) {
+                Duration timeout = config.closeNotifyTimeout();
+                boolean locked = false;
+                try {
+                    locked = writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    if (locked) {
+                        sendCloseNotify(Deadline.after(timeout));
+                    } else {
+                        log.debug("close_notify not sent to {}: a write was still in progress after {}", endpoint,
+                                TimedOutException.format(timeout));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    log.debug("close_notify not sent to {}: interrupted", endpoint);
+                } catch (SSLException | TetherException | RuntimeException e) {
+                    log.debug("close_notify not sent to {}: {}", endpoint, e.getMessage());
+                } finally {
+                    if (locked) {
+                        netOut.dispose();
+                        writeLock.unlock();
+                    }
+                }
+            }
+        } finally {
+            transport.close();
+            // A reader blocked on the transport wakes with an error now and releases its buffers itself.
+            if (readLock.tryLock()) {
+                try {
+                    netIn.dispose();
+                    appIn.dispose();
+                } finally {
+                    readLock.unlock();
+                }
+            }
+            if (writeLock.tryLock()) {
+                try {
+                    netOut.dispose();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        }
+    }
+
+    private void releaseIdleBuffers() {
+        netIn.releaseIfEmpty();
+        appIn.releaseIfEmpty();
+        netOut.releaseIfEmpty();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && brokenBy == null && transport.isOpen();
+    }
+
+    @Override
+    public boolean isBroken() {
+        return brokenBy != null || transport.isBroken();
+    }
+
+    @Override
+    public void markBroken(Throwable reason) {
+        if (brokenBy == null) {
+            brokenBy = reason == null ? new IllegalStateException("marked broken") : reason;
+        }
+        transport.markBroken(reason);
+    }
+
+    // ------------------------------------------------------------------------------------------ accessors
+
+    @Override
+    public SSLSession session() {
+        SSLSession s = session;
+        return s != null ? s : engine.getSession();
+    }
+
+    @Override
+    public Optional<String> applicationProtocol() {
+        String p = engine.getApplicationProtocol();
+        return p == null || p.isEmpty() ? Optional.empty() : Optional.of(p);
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : session().getPeerCertificates()) {
+                if (c instanceof X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+            return List.copyOf(chain);
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public boolean isResumed() {
+        return resumed;
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    @Override
+    public Instant createdAt() {
+        return transport.createdAt();
+    }
+
+    @Override
+    public long createdAtNanos() {
+        return transport.createdAtNanos();
+    }
+
+    @Override
+    public long bytesRead() {
+        return appBytesRead;
+    }
+
+    @Override
+    public long bytesWritten() {
+        return appBytesWritten;
+    }
+
+    /** The plain connection underneath, for diagnostics. */
+    public Connection transport() {
+        return transport;
+    }
+
+    @Override
+    public String toString() {
+        SSLSession s = session;
+        return "TlsConnection[" + endpoint + (s == null ? ", handshaking" : ", " + s.getProtocol() + " " + s.getCipherSuite())
+                + (isOpen() ? "" : ", closed") + "]";
+    }
+}

@@ -1,0 +1,241 @@
+package dev.tether.tls.internal;
+
+import dev.tether.tls.CertificatePins;
+import dev.tether.tls.CertificateValidityException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Tether's certificate policy over the JDK's PKIX validation: checks validity dates first (for a message
+ * with the dates), then the chain against the configured trust, then the server's name against its
+ * subject alternative names, then the pins. Each failure is a {@link CertificateRejection} that becomes a
+ * typed exception.
+ */
+final class PolicyTrustManager extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager pkix;
+    private final String trustDescription;
+    private final boolean verifyHostname;
+    private final Set<String> pins;
+
+    PolicyTrustManager(X509ExtendedTrustManager pkix, String trustDescription, boolean verifyHostname,
+                       Set<String> pins) {
+        this.pkix = pkix;
+        this.trustDescription = trustDescription;
+        this.verifyHostname = verifyHostname;
+        this.pins = Set.copyOf(pins);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        check(chain, authType, engine, true);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        check(chain, authType, engine, false);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        check(chain, authType, null, true);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        check(chain, authType, null, false);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain, authType, null, true);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain, authType, null, false);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return pkix.getAcceptedIssuers();
+    }
+
+    private void check(X509Certificate[] chain, String authType, SSLEngine engine, boolean peerIsServer)
+            throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("the " + peer(peerIsServer) + " presented no certificate");
+        }
+        List<X509Certificate> list = List.of(chain);
+        String peer = peer(peerIsServer);
+        checkLeafDates(chain[0], peer, null);
+        try {
+            if (engine != null) {
+                if (peerIsServer) {
+                    pkix.checkServerTrusted(chain, authType, engine);
+                } else {
+                    pkix.checkClientTrusted(chain, authType, engine);
+                }
+            } else if (peerIsServer) {
+                pkix.checkServerTrusted(chain, authType);
+            } else {
+                pkix.checkClientTrusted(chain, authType);
+            }
+        } catch (CertificateException e) {
+            throw classify(e, list, peer);
+        }
+        HandshakeObserver observer = HandshakeObserver.current();
+        if (peerIsServer) {
+            if (verifyHostname) {
+                checkHostname(chain[0], observer);
+            }
+            if (!pins.isEmpty()) {
+                checkPins(chain);
+            }
+        }
+        if (observer != null) {
+            observer.markPeerVerified();
+        }
+    }
+
+    private static String peer(boolean peerIsServer) {
+        return peerIsServer ? "server" : "client";
+    }
+
+    private static void checkLeafDates(X509Certificate cert, String peer, Throwable cause) throws CertificateRejection {
+        Date now = new Date();
+        Instant notBefore = cert.getNotBefore().toInstant();
+        Instant notAfter = cert.getNotAfter().toInstant();
+        String who = "the " + peer + "'s certificate " + subject(cert);
+        if (now.after(cert.getNotAfter())) {
+            throw CertificateRejection.validity(who + " expired at " + notAfter + " (now " + now.toInstant()
+                            + ", valid from " + notBefore + "); the " + peer + " must renew it",
+                    CertificateValidityException.Kind.EXPIRED, notBefore, notAfter, cause);
+        }
+        if (now.before(cert.getNotBefore())) {
+            throw CertificateRejection.validity(who + " is not valid until " + notBefore + " (now " + now.toInstant()
+                            + "); check the clocks of both machines",
+                    CertificateValidityException.Kind.NOT_YET_VALID, notBefore, notAfter, cause);
+        }
+    }
+
+    private CertificateException classify(CertificateException e, List<X509Certificate> chain, String peer) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+                for (X509Certificate cert : chain) {
+                    try {
+                        checkLeafDates(cert, peer, e);
+                    } catch (CertificateRejection r) {
+                        return r;
+                    }
+                }
+            }
+        }
+        X509Certificate last = chain.get(chain.size() - 1);
+        boolean selfSigned = chain.size() == 1
+                && last.getSubjectX500Principal().equals(last.getIssuerX500Principal());
+        String what = selfSigned
+                ? "the " + peer + " presented a self-signed certificate " + subject(last)
+                : "the " + peer + "'s certificate chain " + describeChain(chain) + " ends at issuer "
+                        + last.getIssuerX500Principal().getName();
+        String message = what + ", which is not trusted by " + trustDescription
+                + "; configure the CA that issued it (TlsConfig.Builder.trustPemFile, trustStore or trustCertificates)"
+                + " or send the full chain from the " + peer + " (JDK: " + e.getMessage() + ")";
+        return CertificateRejection.untrusted(message, chain, e);
+    }
+
+    private static void checkHostname(X509Certificate leaf, HandshakeObserver observer) throws CertificateRejection {
+        String expected = observer == null ? null : observer.expectedName();
+        List<String> names = HostnameMatcher.names(leaf);
+        if (expected == null) {
+            throw CertificateRejection.hostname("hostname verification is on but no server name is known for this "
+                    + "connection; give the endpoint a server name", "", names);
+        }
+        if (!HostnameMatcher.matches(expected, leaf)) {
+            throw CertificateRejection.hostname("the server's certificate " + subject(leaf) + " is valid for "
+                    + (names.isEmpty() ? "no subject alternative name at all" : names) + " but not for '" + expected
+                    + "'; connect with a name the certificate lists (Endpoint.withServerName) or reissue the"
+                    + " certificate with '" + expected + "' as a subject alternative name", expected, names);
+        }
+    }
+
+    private void checkPins(X509Certificate[] chain) throws CertificateRejection {
+        List<X509Certificate> path = verifiedPath(chain);
+        List<String> actual = new ArrayList<>();
+        for (X509Certificate cert : path) {
+            String pin = CertificatePins.sha256(cert);
+            if (pins.contains(pin)) {
+                return;
+            }
+            actual.add(pin);
+        }
+        List<String> described = new ArrayList<>();
+        for (int i = 0; i < path.size(); i++) {
+            described.add(actual.get(i) + " (" + path.get(i).getSubjectX500Principal().getName() + ")");
+        }
+        throw CertificateRejection.pins("the server's certificate chain matches none of the configured pins: expected"
+                + " one of " + pins + ", found " + described + "; if the server's key was rotated on purpose, add"
+                + " its new pin with TlsConfig.Builder.pins", pins, actual);
+    }
+
+    /**
+     * The certificates that actually sign each other from the leaf up, plus the trust anchor that signed the
+     * last one; extra certificates appended by the server are not part of the path and must not satisfy a pin.
+     */
+    private List<X509Certificate> verifiedPath(X509Certificate[] chain) {
+        List<X509Certificate> path = new ArrayList<>();
+        path.add(chain[0]);
+        for (int i = 1; i < chain.length; i++) {
+            if (!signs(chain[i], chain[i - 1])) {
+                break;
+            }
+            path.add(chain[i]);
+        }
+        X509Certificate top = path.get(path.size() - 1);
+        for (X509Certificate anchor : pkix.getAcceptedIssuers()) {
+            if (!anchor.equals(top) && signs(anchor, top)) {
+                path.add(anchor);
+                break;
+            }
+        }
+        return path;
+    }
+
+    private static boolean signs(X509Certificate issuer, X509Certificate subject) {
+        if (!issuer.getSubjectX500Principal().equals(subject.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            subject.verify(issuer.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static String subject(X509Certificate cert) {
+        return "'" + cert.getSubjectX500Principal().getName() + "'";
+    }
+
+    private static String describeChain(List<X509Certificate> chain) {
+        List<String> names = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            names.add(c.getSubjectX500Principal().getName());
+        }
+        return names.toString();
+    }
+}
