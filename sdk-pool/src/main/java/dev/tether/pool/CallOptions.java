@@ -1,0 +1,82 @@
+package dev.tether.pool;
+
+import dev.tether.core.Deadline;
+import dev.tether.pool.internal.Checks;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Per-call settings: how long the whole call may take and whether the request is safe to send twice.
+ * Immutable; derive variants with {@link #withTimeout(Duration)}, {@link #withDeadline(Deadline)} and
+ * {@link #idempotent(boolean)}.
+ *
+ * <p>The deadline bounds everything a call does: waiting for a connection, connecting, the TLS handshake,
+ * every attempt and every backoff between attempts. Defaults ({@link #defaults()}): a 10s timeout, and
+ * <b>not</b> idempotent, so a request that may have reached the server is never sent again unless the caller
+ * says it may be.
+ */
+public final class CallOptions {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT, null, false);
+
+    private final Duration timeout;
+    private final Deadline deadline;
+    private final boolean idempotent;
+
+    private CallOptions(Duration timeout, Deadline deadline, boolean idempotent) {
+        this.timeout = timeout;
+        this.deadline = deadline;
+        this.idempotent = idempotent;
+    }
+
+    /** A 10s timeout, not idempotent. */
+    public static CallOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** The defaults with {@code timeout}. */
+    public static CallOptions timeout(Duration timeout) {
+        return DEFAULTS.withTimeout(timeout);
+    }
+
+    /** These options with a timeout counted from the start of each call they are used for. */
+    public CallOptions withTimeout(Duration timeout) {
+        return new CallOptions(Checks.positive("timeout", timeout), null, idempotent);
+    }
+
+    /** These options with a fixed deadline, shared by every call they are used for. */
+    public CallOptions withDeadline(Deadline deadline) {
+        return new CallOptions(null, Objects.requireNonNull(deadline, "deadline"), idempotent);
+    }
+
+    /** These options marked idempotent: the request may be sent again after a failure that may have reached the server. */
+    public CallOptions idempotent(boolean idempotent) {
+        return idempotent == this.idempotent ? this : new CallOptions(timeout, deadline, idempotent);
+    }
+
+    /** These options marked idempotent. */
+    public CallOptions idempotent() {
+        return idempotent(true);
+    }
+
+    /** Whether the request may be executed more than once. */
+    public boolean isIdempotent() {
+        return idempotent;
+    }
+
+    /** The deadline for a call starting now. */
+    public Deadline deadlineFromNow() {
+        return deadline != null ? deadline : Deadline.after(timeout);
+    }
+
+    /** The relative timeout, or the time left before the fixed deadline. */
+    public Duration timeout() {
+        return deadline != null ? deadline.remaining() : timeout;
+    }
+
+    @Override
+    public String toString() {
+        return "CallOptions[" + (deadline != null ? deadline.toString() : "timeout=" + timeout)
+                + ", idempotent=" + idempotent + "]";
+    }
+}

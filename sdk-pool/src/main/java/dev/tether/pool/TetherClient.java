@@ -1,0 +1,217 @@
+package dev.tether.pool;
+
+import dev.tether.core.Connector;
+import dev.tether.core.Endpoint;
+import dev.tether.core.TetherException;
+import dev.tether.core.TransportOptions;
+import dev.tether.core.codec.Codec;
+import dev.tether.core.codec.KeepAlivePing;
+import dev.tether.pool.internal.ClientCore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A pooled, retrying, keep-alive client for one request/response protocol (given by a {@link Codec}) to one
+ * or more endpoints. Thread-safe: share one per service and close it on shutdown.
+ *
+ * <pre>{@code
+ * try (TetherClient<String, String> client = TetherClient.builder(LineCodec.create())
+ *         .endpoint("127.0.0.1:7000")
+ *         .build()) {
+ *     String reply = client.call("hello");
+ *     String again = client.call("get user:1", CallOptions.timeout(Duration.ofSeconds(2)).idempotent());
+ * }
+ * }</pre>
+ *
+ * <p>A call takes a pooled connection (opening one when none is idle), sends the request, reads the response
+ * and gives the connection back; a connection that saw any failure is destroyed instead. Failures are retried
+ * under {@link RetrySettings}' rules, endpoints that keep failing are avoided under
+ * {@link CircuitBreakerSettings}, and every call ends by its {@link CallOptions} deadline.
+ *
+ * @param <Req> what a caller sends
+ * @param <Resp> what comes back
+ */
+public interface TetherClient<Req, Resp> extends AutoCloseable {
+
+    /** A builder for a client speaking {@code codec}. */
+    static <Req, Resp> Builder<Req, Resp> builder(Codec<Req, Resp> codec) {
+        return new Builder<>(codec);
+    }
+
+    /** Sends {@code request} with the client's default call options and returns the response. */
+    Resp call(Req request) throws TetherException;
+
+    /**
+     * Sends {@code request} and returns the response, within {@code options}' deadline.
+     *
+     * @throws TetherException typed by cause; its {@link TetherException#requestState()} tells whether the
+     *         request may have reached the server
+     */
+    Resp call(Req request, CallOptions options) throws TetherException;
+
+    /** {@link #call(Object)} on another thread (a virtual thread when the JVM has them). */
+    CompletableFuture<Resp> callAsync(Req request);
+
+    /** {@link #call(Object, CallOptions)} on another thread; the deadline runs from this method's call. */
+    CompletableFuture<Resp> callAsync(Req request, CallOptions options);
+
+    /** Takes one connection for several exchanges, within the client's default call timeout. */
+    Lease<Req, Resp> lease() throws TetherException;
+
+    /** Takes one connection for several exchanges; {@code options}' deadline bounds getting it. */
+    Lease<Req, Resp> lease(CallOptions options) throws TetherException;
+
+    /** The endpoints this client balances over, in the order given. */
+    List<Endpoint> endpoints();
+
+    /** A snapshot of every endpoint's pool and health, in endpoint order. */
+    Map<Endpoint, EndpointStats> stats();
+
+    /**
+     * Stops new calls, waits up to {@link PoolSettings#drainTimeout()} for calls and leases in flight, closes
+     * every connection (TLS ones with close_notify) and stops the background thread. Idempotent; later calls
+     * fail with {@link ClientClosedException}.
+     */
+    @Override
+    void close();
+
+    /**
+     * Builds a {@link TetherClient}. Only the codec and at least one endpoint are required; everything else has
+     * a safe default.
+     */
+    final class Builder<Req, Resp> {
+        private final Codec<Req, Resp> codec;
+        private final List<Endpoint> endpoints = new ArrayList<>();
+        private final List<TetherClientListener> listeners = new ArrayList<>();
+        private TransportOptions transport = TransportOptions.defaults();
+        private Connector connector;
+        private PoolSettings pool = PoolSettings.defaults();
+        private RetrySettings retry = RetrySettings.defaults();
+        private CircuitBreakerSettings breaker = CircuitBreakerSettings.defaults();
+        private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
+        private CallOptions defaultCallOptions = CallOptions.defaults();
+        private KeepAlivePing<Req, Resp> keepAlivePing;
+        private Executor asyncExecutor;
+        private String name = "tether";
+
+        private Builder(Codec<Req, Resp> codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        /** Adds an endpoint. */
+        public Builder<Req, Resp> endpoint(Endpoint endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (endpoints.contains(endpoint)) {
+                throw new IllegalArgumentException("endpoint given twice: " + endpoint);
+            }
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        /** Adds an endpoint written as {@code host:port}, {@code [v6]:port} or {@code unix:/path}. */
+        public Builder<Req, Resp> endpoint(String endpoint) {
+            return endpoint(Endpoint.parse(endpoint));
+        }
+
+        /** Adds several endpoints; calls are balanced over them. */
+        public Builder<Req, Resp> endpoints(List<Endpoint> list) {
+            list.forEach(this::endpoint);
+            return this;
+        }
+
+        /** Socket options (timeouts, TCP keep-alive, Nagle, buffers); {@link TransportOptions#defaults()} if unset. */
+        public Builder<Req, Resp> transport(TransportOptions options) {
+            transport = Objects.requireNonNull(options, "transport");
+            return this;
+        }
+
+        /**
+         * A connector to use instead of the one built from {@link #transport} and {@link #tls}: for a custom
+         * transport, or to wrap the standard one. {@link #transport} and {@link #tls} are then ignored.
+         */
+        public Builder<Req, Resp> connector(Connector connector) {
+            this.connector = Objects.requireNonNull(connector, "connector");
+            return this;
+        }
+
+        public Builder<Req, Resp> pool(PoolSettings settings) {
+            pool = Objects.requireNonNull(settings, "pool");
+            return this;
+        }
+
+        public Builder<Req, Resp> retry(RetrySettings settings) {
+            retry = Objects.requireNonNull(settings, "retry");
+            return this;
+        }
+
+        public Builder<Req, Resp> circuitBreaker(CircuitBreakerSettings settings) {
+            breaker = Objects.requireNonNull(settings, "circuitBreaker");
+            return this;
+        }
+
+        /** How calls are spread over several endpoints; round robin by default. */
+        public Builder<Req, Resp> loadBalancing(LoadBalancing strategy) {
+            loadBalancing = Objects.requireNonNull(strategy, "loadBalancing");
+            return this;
+        }
+
+        /** Options for calls and leases made without any; {@link CallOptions#defaults()} if unset. */
+        public Builder<Req, Resp> defaultCallOptions(CallOptions options) {
+            defaultCallOptions = Objects.requireNonNull(options, "defaultCallOptions");
+            return this;
+        }
+
+        /** The ping sent on idle connections, instead of the codec's own {@link Codec#keepAlivePing()}. */
+        public Builder<Req, Resp> keepAlivePing(KeepAlivePing<Req, Resp> ping) {
+            keepAlivePing = Objects.requireNonNull(ping, "keepAlivePing");
+            return this;
+        }
+
+        /** Receives lifecycle events; may be called more than once. */
+        public Builder<Req, Resp> listener(TetherClientListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Where {@link TetherClient#callAsync} runs calls; by default a virtual thread per call when the JVM has
+         * them, otherwise a bounded pool of daemon threads. An executor given here is not shut down by the client.
+         */
+        public Builder<Req, Resp> asyncExecutor(Executor executor) {
+            asyncExecutor = Objects.requireNonNull(executor, "asyncExecutor");
+            return this;
+        }
+
+        /** A name for log lines, thread names and metrics tags; "tether" by default. */
+        public Builder<Req, Resp> name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Builds and starts the client: its maintenance thread begins, and idle connections are opened in the
+         * background up to {@link PoolSettings#minIdlePerEndpoint()}. Never connects on the calling thread.
+         *
+         * @throws IllegalStateException when no endpoint was given
+         * @throws IllegalArgumentException when settings contradict each other, naming the values
+         */
+        public TetherClient<Req, Resp> build() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("at least one endpoint is required");
+            }
+            Connector effective = connector != null ? connector : dev.tether.pool.internal.Connectors.build(transport);
+            KeepAlivePing<Req, Resp> ping = keepAlivePing != null ? keepAlivePing : codec.keepAlivePing().orElse(null);
+            return new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec, effective, transport,
+                    pool, retry, breaker, loadBalancing, defaultCallOptions, ping, List.copyOf(listeners),
+                    asyncExecutor));
+        }
+    }
+}

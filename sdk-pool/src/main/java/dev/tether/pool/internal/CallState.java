@@ -1,0 +1,35 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.Deadline;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+
+/** What one call has been through so far: its deadline, attempts, and the endpoint that failed last. */
+final class CallState {
+    final Deadline deadline;
+    final boolean idempotent;
+    int attempts;
+    EndpointPool lastFailed;
+    TetherException previousFailure;
+    boolean mayHaveBeenSent;
+
+    CallState(Deadline deadline, boolean idempotent) {
+        this.deadline = deadline;
+        this.idempotent = idempotent;
+    }
+
+    /** Notes a failed attempt; earlier failures are kept as suppressed exceptions of the later ones. */
+    void failed(EndpointPool endpoint, TetherException failure) {
+        attempts++;
+        if (endpoint != null) {
+            lastFailed = endpoint;
+        }
+        if (failure.requestState() == RequestState.MAY_HAVE_BEEN_SENT) {
+            mayHaveBeenSent = true;
+        }
+        if (previousFailure != null && previousFailure != failure) {
+            failure.addSuppressed(previousFailure);
+        }
+        previousFailure = failure;
+    }
+}

@@ -1,0 +1,530 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.ConnectFailedException;
+import dev.tether.core.Connector;
+import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.ProtocolViolationException;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.core.TransportOptions;
+import dev.tether.core.codec.Codec;
+import dev.tether.core.codec.KeepAlivePing;
+import dev.tether.pool.CallInterruptedException;
+import dev.tether.pool.CallOptions;
+import dev.tether.pool.CircuitBreakerSettings;
+import dev.tether.pool.CircuitOpenException;
+import dev.tether.pool.ClientClosedException;
+import dev.tether.pool.DestroyReason;
+import dev.tether.pool.EndpointStats;
+import dev.tether.pool.Lease;
+import dev.tether.pool.LoadBalancing;
+import dev.tether.pool.PoolExhaustedException;
+import dev.tether.pool.PoolSettings;
+import dev.tether.pool.RetrySettings;
+import dev.tether.pool.TetherClient;
+import dev.tether.pool.TetherClientListener;
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
+import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TetherClient} implementation: a commons-pool2 keyed pool of connections per endpoint, wrapped in
+ * per-endpoint permits (so every wait is bounded and commons-pool2 never blocks inside its own locks), a
+ * resilience4j retry loop and a breaker per endpoint.
+ */
+public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
+
+    /** Everything the builder gathered, already validated. */
+    public record Config<Req, Resp>(String name, List<Endpoint> endpoints, Codec<Req, Resp> codec, Connector connector,
+                                    TransportOptions transport, PoolSettings pool, RetrySettings retry,
+                                    CircuitBreakerSettings breaker, LoadBalancing loadBalancing,
+                                    CallOptions defaultCallOptions, KeepAlivePing<Req, Resp> ping,
+                                    List<TetherClientListener> listeners, Executor asyncExecutor) {
+    }
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    /** One attempt of a call or a lease; throws to let the retry rules decide. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(CallState st) throws TetherException;
+    }
+
+    private final Config<Req, Resp> config;
+    private final String name;
+    private final List<Endpoint> endpoints;
+    private final EndpointPool[] pools;
+    private final Map<Endpoint, EndpointPool> byEndpoint;
+    private final Listeners listeners;
+    private final ConnectionFactory<Req, Resp> factory;
+    private final GenericKeyedObjectPool<Endpoint, PooledConnection<Req, Resp>> pool;
+    private final Semaphore totalPermits;
+    private final long acquireTimeoutNanos;
+    private final Balancer balancer;
+    private final RetryRules retryRules;
+    private final Maintenance<Req, Resp> maintenance;
+    private final LeakDetector leaks;
+    private final Executor async;
+    private final ExecutorService ownedAsync;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final LongAdder inFlight = new LongAdder();
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private final Condition drained = drainLock.newCondition();
+
+    public ClientCore(Config<Req, Resp> config) {
+        this.config = config;
+        this.name = config.name();
+        this.endpoints = config.endpoints();
+        this.listeners = new Listeners(config.listeners());
+        PoolSettings ps = config.pool();
+        this.pools = new EndpointPool[endpoints.size()];
+        Map<Endpoint, EndpointPool> map = new LinkedHashMap<>();
+        for (int i = 0; i < pools.length; i++) {
+            pools[i] = new EndpointPool(endpoints.get(i), i, ps.maxPerEndpoint(), config.breaker(), name, listeners);
+            map.put(endpoints.get(i), pools[i]);
+        }
+        this.byEndpoint = map;
+        this.factory = new ConnectionFactory<>(config.connector(), config.codec(), config.ping(), byEndpoint,
+                config.transport().connectTimeout(), ps, listeners);
+        this.pool = new GenericKeyedObjectPool<>(factory, poolConfig(ps, factory));
+        // Freed capacity is never refilled on the returning caller's thread: that would connect inside a release.
+        pool.setReuseCapacityOnReturn(false);
+        pool.setReuseCapacityOnMaintenance(false);
+        this.totalPermits = new Semaphore(ps.maxTotal());
+        this.acquireTimeoutNanos = ps.acquireTimeout().toNanos();
+        this.balancer = new Balancer(pools, config.loadBalancing());
+        this.retryRules = new RetryRules(name, config.retry(), listeners);
+        if (config.asyncExecutor() != null) {
+            this.async = config.asyncExecutor();
+            this.ownedAsync = null;
+        } else {
+            this.ownedAsync = AsyncExecutors.create(name + "-call", Math.max(2, ps.maxTotal()));
+            this.async = ownedAsync;
+        }
+        this.maintenance = new Maintenance<>(name, ps, pool, pools, totalPermits, async);
+        this.leaks = new LeakDetector(ps.leakDetectionThreshold(), maintenance.scheduler(), listeners);
+        maintenance.start();
+        LOG.debug("client {} started for {} with {}", name, endpoints, ps);
+    }
+
+    private static <Req, Resp> GenericKeyedObjectPoolConfig<PooledConnection<Req, Resp>> poolConfig(
+            PoolSettings ps, ConnectionFactory<Req, Resp> factory) {
+        GenericKeyedObjectPoolConfig<PooledConnection<Req, Resp>> c = new GenericKeyedObjectPoolConfig<>();
+        c.setMaxTotal(ps.maxTotal());
+        c.setMaxTotalPerKey(ps.maxPerEndpoint());
+        c.setMaxIdlePerKey(ps.maxPerEndpoint());
+        // Minimum idle is kept by Maintenance off the pool's threads, so a slow connect never stalls eviction.
+        c.setMinIdlePerKey(0);
+        c.setLifo(ps.lifo());
+        c.setBlockWhenExhausted(true);
+        c.setMaxWait(ps.acquireTimeout());
+        c.setTestOnCreate(false);
+        c.setTestOnBorrow(true);
+        c.setTestOnReturn(false);
+        c.setTestWhileIdle(true);
+        // commons-pool2's shared evictor thread stays off; Maintenance calls evict() on the client's own thread.
+        c.setTimeBetweenEvictionRuns(Duration.ofMillis(-1));
+        c.setNumTestsPerEvictionRun(-1);
+        c.setEvictionPolicy(new EvictionRules<>(factory, ps.maxIdleTime().toNanos(), ps.minIdlePerEndpoint()));
+        c.setJmxEnabled(false);
+        c.setFairness(false);
+        return c;
+    }
+
+    // ---- calls ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Resp call(Req request) throws TetherException {
+        return call(request, config.defaultCallOptions());
+    }
+
+    @Override
+    public Resp call(Req request, CallOptions options) throws TetherException {
+        Objects.requireNonNull(request, "request");
+        Deadline deadline = options.deadlineFromNow();
+        enter();
+        try {
+            return withRetries(new CallState(deadline, options.isIdempotent()), st -> attempt(request, st));
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Resp> callAsync(Req request) {
+        return callAsync(request, config.defaultCallOptions());
+    }
+
+    @Override
+    public CompletableFuture<Resp> callAsync(Req request, CallOptions options) {
+        Objects.requireNonNull(request, "request");
+        Deadline deadline = options.deadlineFromNow();
+        CompletableFuture<Resp> future = new CompletableFuture<>();
+        try {
+            enter();
+        } catch (ClientClosedException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        try {
+            async.execute(() -> {
+                try {
+                    future.complete(withRetries(new CallState(deadline, options.isIdempotent()), st -> attempt(request, st)));
+                } catch (Throwable t) {
+                    future.completeExceptionally(t);
+                } finally {
+                    exit();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            exit();
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private <T> T withRetries(CallState st, Attempt<T> attempt) throws TetherException {
+        Retry.Context<Object> ctx = retryRules.begin();
+        while (true) {
+            try {
+                T result = attempt.run(st);
+                ctx.onComplete();
+                return result;
+            } catch (TetherException failure) {
+                EndpointPool failedOn = failure.endpoint() == null ? null : byEndpoint.get(failure.endpoint());
+                st.failed(failedOn, failure);
+                AttemptFailure decision = retryRules.decide(st, failedOn, failure);
+                try {
+                    ctx.onError(decision);
+                } catch (AttemptFailure stop) {
+                    if (stop.retry && Thread.currentThread().isInterrupted()) {
+                        throw new CallInterruptedException(failure.endpoint(),
+                                st.mayHaveBeenSent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, failure);
+                    }
+                    throw failure;
+                } catch (Exception unexpected) {
+                    failure.addSuppressed(unexpected);
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    private Resp attempt(Req request, CallState st) throws TetherException {
+        EndpointPool ep = balancer.pick(st.lastFailed);
+        long start = System.nanoTime();
+        ep.inFlight.incrementAndGet();
+        PooledConnection<Req, Resp> pc = null;
+        DestroyReason discard = null;
+        try {
+            pc = acquire(ep, st.deadline);
+            Resp response = pc.framed.exchange(request, st.deadline);
+            ep.recordSuccess(System.nanoTime() - start);
+            return response;
+        } catch (TetherException e) {
+            if (pc != null && !isEncodeFailure(e)) {
+                discard = DestroyReason.BROKEN;
+            }
+            settle(ep, e, start);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // A codec bug or similar: the connection's state is unknown, so it must not be reused.
+            discard = DestroyReason.BROKEN;
+            ep.releasePermission();
+            throw e;
+        } finally {
+            if (pc != null) {
+                release(pc, discard);
+            }
+            ep.inFlight.decrementAndGet();
+        }
+    }
+
+    /** Settles the breaker permission of a failed attempt: counted only if the failure is the endpoint's doing. */
+    private static void settle(EndpointPool ep, TetherException e, long start) {
+        if (e instanceof PoolExhaustedException || e instanceof ClientClosedException
+                || e instanceof CallInterruptedException || isEncodeFailure(e)) {
+            ep.releasePermission();
+        } else {
+            ep.recordFailure(System.nanoTime() - start, e);
+        }
+    }
+
+    private static boolean isEncodeFailure(TetherException e) {
+        return e instanceof ProtocolViolationException && e.requestNotSent();
+    }
+
+    // ---- leases --------------------------------------------------------------------------------------------
+
+    @Override
+    public Lease<Req, Resp> lease() throws TetherException {
+        return lease(config.defaultCallOptions());
+    }
+
+    @Override
+    public Lease<Req, Resp> lease(CallOptions options) throws TetherException {
+        Deadline deadline = options.deadlineFromNow();
+        enter();
+        boolean handedOut = false;
+        try {
+            LeaseImpl<Req, Resp> lease = withRetries(new CallState(deadline, options.isIdempotent()), this::openLease);
+            handedOut = true;
+            return lease;
+        } finally {
+            if (!handedOut) {
+                exit();
+            }
+        }
+    }
+
+    private LeaseImpl<Req, Resp> openLease(CallState st) throws TetherException {
+        EndpointPool ep = balancer.pick(st.lastFailed);
+        long start = System.nanoTime();
+        PooledConnection<Req, Resp> pc;
+        try {
+            pc = acquire(ep, st.deadline);
+        } catch (TetherException e) {
+            settle(ep, e, start);
+            throw e;
+        }
+        ep.recordSuccess(System.nanoTime() - start);
+        ep.inFlight.incrementAndGet();
+        return new LeaseImpl<>(this, pc, leaks.track(ep.endpoint), config.defaultCallOptions().timeout());
+    }
+
+    /** Called once by a closing lease. */
+    void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard) {
+        try {
+            release(pc, discard);
+        } finally {
+            pc.endpoint.inFlight.decrementAndGet();
+            exit();
+        }
+    }
+
+    // ---- the pool ------------------------------------------------------------------------------------------
+
+    /**
+     * Takes a connection for {@code ep}: first a per-endpoint and a total permit (the only waits, both bounded
+     * by the acquire timeout and the deadline), then commons-pool2, which then always finds an idle connection
+     * or room to open one (within the deadline) without waiting.
+     */
+    private PooledConnection<Req, Resp> acquire(EndpointPool ep, Deadline deadline) throws TetherException {
+        long start = System.nanoTime();
+        long budget = Math.min(acquireTimeoutNanos, deadline.remainingNanos());
+        if (!tryAcquire(ep.permits, budget, ep)) {
+            throw exhausted(ep, start);
+        }
+        if (!tryAcquire(totalPermits, budget - (System.nanoTime() - start), ep)) {
+            ep.permits.release();
+            throw exhausted(ep, start);
+        }
+        PooledConnection<Req, Resp> pc;
+        ConnectionFactory.connectWithin(deadline);
+        try {
+            long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos()));
+            pc = pool.borrowObject(ep.endpoint, waitMillis);
+        } catch (TetherException e) {
+            releasePermits(ep);
+            throw e;
+        } catch (NoSuchElementException e) {
+            releasePermits(ep);
+            throw exhausted(ep, start);
+        } catch (IllegalStateException e) {
+            releasePermits(ep);
+            if (state.get() != State.OPEN) {
+                throw new ClientClosedException(name);
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            releasePermits(ep);
+            Thread.currentThread().interrupt();
+            throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, e);
+        } catch (Exception e) {
+            releasePermits(ep);
+            throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, ep.endpoint, e.toString(), e);
+        } finally {
+            ConnectionFactory.clearConnectDeadline();
+        }
+        ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
+        return pc;
+    }
+
+    private static boolean tryAcquire(Semaphore s, long nanos, EndpointPool ep) throws CallInterruptedException {
+        if (s.tryAcquire()) {
+            return true;
+        }
+        if (nanos <= 0) {
+            return false;
+        }
+        try {
+            return s.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, e);
+        }
+    }
+
+    private PoolExhaustedException exhausted(EndpointPool ep, long start) {
+        int active = pool.getNumActive(ep.endpoint);
+        int idle = pool.getNumIdle(ep.endpoint);
+        return new PoolExhaustedException(ep.endpoint, Duration.ofNanos(System.nanoTime() - start),
+                config.pool().maxPerEndpoint(), active, idle, ep.permits.getQueueLength());
+    }
+
+    private void releasePermits(EndpointPool ep) {
+        totalPermits.release();
+        ep.permits.release();
+    }
+
+    /**
+     * Gives a connection back: to the idle pool when it is clean, otherwise destroyed. A connection with unread
+     * bytes, a broken flag or a recorded failure is never reused.
+     */
+    void release(PooledConnection<Req, Resp> pc, DestroyReason discard) {
+        EndpointPool ep = pc.endpoint;
+        try {
+            if (discard == null && pc.connection.isOpen() && !pc.connection.isBroken() && !pc.framed.hasBufferedInput()) {
+                pc.lastUsedNanos = System.nanoTime();
+                pc.lastAliveNanos = pc.lastUsedNanos;
+                pool.returnObject(ep.endpoint, pc);
+            } else {
+                pc.retire(discard != null ? discard : DestroyReason.BROKEN);
+                pool.invalidateObject(ep.endpoint, pc);
+            }
+        } catch (Exception e) {
+            // The pool refused the connection back (closing, or already destroyed): make sure it is closed.
+            LOG.debug("could not hand a connection to {} back to the pool; closing it", ep, e);
+            factory.destroy(pc, DestroyReason.BROKEN);
+        } finally {
+            releasePermits(ep);
+        }
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
+
+    private void enter() throws ClientClosedException {
+        inFlight.increment();
+        if (state.get() != State.OPEN) {
+            exit();
+            throw new ClientClosedException(name);
+        }
+    }
+
+    private void exit() {
+        inFlight.decrement();
+        if (state.get() != State.OPEN) {
+            drainLock.lock();
+            try {
+                drained.signalAll();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.OPEN, State.CLOSING)) {
+            return;
+        }
+        boolean quiet = awaitDrain(config.pool().drainTimeout().toNanos());
+        factory.shuttingDown();
+        maintenance.stop();
+        pool.close();
+        if (!quiet) {
+            int stillOut = 0;
+            for (PooledConnection<Req, Resp> pc : factory.live()) {
+                factory.destroy(pc, DestroyReason.SHUTDOWN);
+                stillOut++;
+            }
+            LOG.warn("client {} closed with calls still in flight after the drain timeout of {}; closed {} connection(s) under them",
+                    name, config.pool().drainTimeout(), stillOut);
+        }
+        if (ownedAsync != null) {
+            ownedAsync.shutdown();
+        }
+        state.set(State.CLOSED);
+        LOG.debug("client {} closed", name);
+    }
+
+    private boolean awaitDrain(long nanos) {
+        long end = System.nanoTime() + nanos;
+        drainLock.lock();
+        try {
+            while (inFlight.sum() > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                drained.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    // ---- views ---------------------------------------------------------------------------------------------
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    @Override
+    public Map<Endpoint, EndpointStats> stats() {
+        Map<Endpoint, EndpointStats> out = new LinkedHashMap<>();
+        for (EndpointPool ep : pools) {
+            out.put(ep.endpoint, new EndpointStats(ep.endpoint, pool.getNumActive(ep.endpoint),
+                    pool.getNumIdle(ep.endpoint), ep.permits.getQueueLength(), ep.inFlight.get(), ep.created.sum(),
+                    ep.destroyedByReason(), ep.acquires.sum(), ep.reuses.sum(), ep.retries.sum(),
+                    Duration.ofNanos(ep.acquireMicrosAt(50) * 1000), Duration.ofNanos(ep.acquireMicrosAt(99) * 1000),
+                    Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState()));
+        }
+        return out;
+    }
+
+    /** Retries the budget refused so far, for the metrics binder. */
+    public long retriesThrottled() {
+        return retryRules.throttled.sum();
+    }
+
+    /** The client's name, as given to the builder. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether {@link #callAsync} runs on virtual threads. */
+    public boolean asyncOnVirtualThreads() {
+        return ownedAsync != null && ownedAsync.getClass().getName().contains("ThreadPerTask");
+    }
+
+    @Override
+    public String toString() {
+        return "TetherClient[" + name + ", " + endpoints + ", " + state.get() + "]";
+    }
+}

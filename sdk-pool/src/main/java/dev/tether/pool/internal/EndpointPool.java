@@ -1,0 +1,152 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.Endpoint;
+import dev.tether.pool.BreakerState;
+import dev.tether.pool.CircuitBreakerSettings;
+import dev.tether.pool.DestroyReason;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AtomicHistogram;
+
+/**
+ * Everything the client keeps per endpoint besides the pooled connections themselves (which commons-pool2
+ * holds): the connection permits that bound waiting, counters, the acquire-time histogram and the breaker.
+ */
+final class EndpointPool {
+    private static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    final Endpoint endpoint;
+    final int index;
+    /** One permit per connection this endpoint may have open; waiting for one is what "acquire" bounds. */
+    final Semaphore permits;
+    final AtomicInteger inFlight = new AtomicInteger();
+    final LongAdder created = new LongAdder();
+    final LongAdder acquires = new LongAdder();
+    final LongAdder reuses = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final AtomicBoolean warming = new AtomicBoolean();
+    private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
+    private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
+    private final CircuitBreaker breaker;
+
+    EndpointPool(Endpoint endpoint, int index, int maxConnections, CircuitBreakerSettings settings, String clientName,
+                 Listeners listeners) {
+        this.endpoint = endpoint;
+        this.index = index;
+        this.permits = new Semaphore(maxConnections);
+        for (int i = 0; i < destroyed.length; i++) {
+            destroyed[i] = new LongAdder();
+        }
+        this.breaker = settings.enabled() ? newBreaker(settings, clientName, listeners) : null;
+    }
+
+    private CircuitBreaker newBreaker(CircuitBreakerSettings s, String clientName, Listeners listeners) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindow(s.slidingWindowSize(), s.minimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+                        CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+                .failureRateThreshold(s.failureRateThreshold())
+                .slowCallRateThreshold(s.slowCallRateThreshold())
+                .slowCallDurationThreshold(s.slowCallDuration())
+                .waitDurationInOpenState(s.openDuration())
+                .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
+                // An automatic transition would start a scheduler thread per breaker; the next call does it instead.
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(MonotonicClock.INSTANCE)
+                .writableStackTraceEnabled(false)
+                .build();
+        CircuitBreaker cb = CircuitBreaker.of(clientName + "/" + endpoint, config);
+        cb.getEventPublisher().onStateTransition(event -> listeners.breakerStateChanged(endpoint,
+                map(event.getStateTransition().getFromState()), map(event.getStateTransition().getToState())));
+        return cb;
+    }
+
+    private static BreakerState map(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED, METRICS_ONLY -> BreakerState.CLOSED;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+            case OPEN, FORCED_OPEN -> BreakerState.OPEN;
+            case DISABLED -> BreakerState.DISABLED;
+        };
+    }
+
+    /** Asks the breaker to let one attempt through; it must then be settled with exactly one of the next three. */
+    boolean tryPermission() {
+        return breaker == null || breaker.tryAcquirePermission();
+    }
+
+    void recordSuccess(long nanos) {
+        if (breaker != null) {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void recordFailure(long nanos, Throwable failure) {
+        if (breaker != null) {
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        }
+    }
+
+    /** Settles a permission for an attempt that says nothing about the endpoint's health. */
+    void releasePermission() {
+        if (breaker != null) {
+            breaker.releasePermission();
+        }
+    }
+
+    boolean breakerOpen() {
+        return breaker != null && breaker.getState() == CircuitBreaker.State.OPEN;
+    }
+
+    BreakerState breakerState() {
+        return breaker == null ? BreakerState.DISABLED : map(breaker.getState());
+    }
+
+    void recordAcquire(long nanos, boolean reused) {
+        acquires.increment();
+        if (reused) {
+            reuses.increment();
+        }
+        acquireMicros.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, nanos / 1000)));
+    }
+
+    void recordDestroyed(DestroyReason reason) {
+        destroyed[reason.ordinal()].increment();
+    }
+
+    long destroyedTotal() {
+        long sum = 0;
+        for (LongAdder a : destroyed) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    Map<DestroyReason, Long> destroyedByReason() {
+        Map<DestroyReason, Long> map = new EnumMap<>(DestroyReason.class);
+        for (DestroyReason r : DestroyReason.values()) {
+            map.put(r, destroyed[r.ordinal()].sum());
+        }
+        return map;
+    }
+
+    /** Acquire-wait percentile in microseconds. */
+    long acquireMicrosAt(double percentile) {
+        return acquireMicros.getTotalCount() == 0 ? 0 : acquireMicros.getValueAtPercentile(percentile);
+    }
+
+    long acquireMicrosMax() {
+        return acquireMicros.getTotalCount() == 0 ? 0 : acquireMicros.getMaxValue();
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+}

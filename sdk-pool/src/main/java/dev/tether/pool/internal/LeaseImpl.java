@@ -1,0 +1,122 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.ConnectionClosedException;
+import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.ProtocolViolationException;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.pool.DestroyReason;
+import dev.tether.pool.Lease;
+import java.time.Duration;
+import java.util.Objects;
+
+/** A {@link Lease}: one pooled connection lent to one caller until it closes the lease. */
+final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
+    private final ClientCore<Req, Resp> client;
+    private final PooledConnection<Req, Resp> pc;
+    private final LeakDetector.Handle leak;
+    private final Duration defaultTimeout;
+    private boolean failed;
+    private boolean discarded;
+    private boolean closed;
+
+    LeaseImpl(ClientCore<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
+              Duration defaultTimeout) {
+        this.client = client;
+        this.pc = pc;
+        this.leak = leak;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return pc.endpoint.endpoint;
+    }
+
+    @Override
+    public Resp exchange(Req request, Duration timeout) throws TetherException {
+        Objects.requireNonNull(request, "request");
+        Deadline deadline = Deadline.after(timeout);
+        ensureUsable();
+        try {
+            return pc.framed.exchange(request, deadline);
+        } catch (TetherException e) {
+            noteFailure(e);
+            throw e;
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public Resp exchange(Req request) throws TetherException {
+        return exchange(request, defaultTimeout);
+    }
+
+    @Override
+    public void send(Req request, Duration timeout) throws TetherException {
+        Objects.requireNonNull(request, "request");
+        Deadline deadline = Deadline.after(timeout);
+        ensureUsable();
+        try {
+            pc.framed.send(request, deadline);
+        } catch (TetherException e) {
+            noteFailure(e);
+            throw e;
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public Resp receive(Duration timeout) throws TetherException {
+        Deadline deadline = Deadline.after(timeout);
+        ensureUsable();
+        try {
+            return pc.framed.receive(deadline);
+        } catch (TetherException e) {
+            noteFailure(e);
+            throw e;
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void noteFailure(TetherException e) {
+        // A request the codec refused was never written; anything else leaves the stream in an unknown state.
+        if (!(e instanceof ProtocolViolationException && e.requestNotSent())) {
+            failed = true;
+        }
+    }
+
+    private void ensureUsable() throws ConnectionClosedException {
+        if (closed) {
+            throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint(),
+                    RequestState.NOT_SENT, "the lease is closed", null);
+        }
+    }
+
+    @Override
+    public void discard() {
+        discarded = true;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        leak.close();
+        client.leaseClosed(pc, failed || discarded ? DestroyReason.BROKEN : null);
+    }
+
+    @Override
+    public String toString() {
+        return "Lease[" + pc + (closed ? ", closed" : "") + "]";
+    }
+}
