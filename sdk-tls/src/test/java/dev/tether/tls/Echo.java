@@ -1,0 +1,27 @@
+package dev.tether.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.core.Connection;
+import dev.tether.core.Deadline;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Small helpers for talking to echo servers in tests. */
+final class Echo {
+    private Echo() {
+    }
+
+    /** Writes {@code text} and reads back the same number of bytes. */
+    static String roundTrip(Connection c, String text) throws Exception {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        c.write(ByteBuffer.wrap(bytes), Deadline.after(Duration.ofSeconds(5)));
+        ByteBuffer in = ByteBuffer.allocate(bytes.length);
+        while (in.hasRemaining()) {
+            int n = c.read(in, Deadline.after(Duration.ofSeconds(5)));
+            assertThat(n).as("echo ended early").isPositive();
+        }
+        return new String(in.array(), StandardCharsets.UTF_8);
+    }
+}
