@@ -180,7 +180,11 @@ public final class CertificateAuthority {
                 request.subjectAlternativeNames(), false, -1, purposes, notBefore, notAfter, ca, held.privateKey()));
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(issued);
-        chain.addAll(held.chain());
+        for (X509Certificate certificate : held.chain()) {
+            if (!CertificateInfo.isSelfSigned(certificate)) {
+                chain.add(certificate);
+            }
+        }
         return List.copyOf(chain);
     }
 
