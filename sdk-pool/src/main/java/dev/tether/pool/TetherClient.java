@@ -7,6 +7,9 @@ import dev.tether.core.TransportOptions;
 import dev.tether.core.codec.Codec;
 import dev.tether.core.codec.KeepAlivePing;
 import dev.tether.pool.internal.ClientCore;
+import dev.tether.pool.internal.Connectors;
+import dev.tether.tls.TlsConfig;
+import dev.tether.tls.TlsMaterialSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         private final List<Endpoint> endpoints = new ArrayList<>();
         private final List<TetherClientListener> listeners = new ArrayList<>();
         private TransportOptions transport = TransportOptions.defaults();
+        private TlsMaterialSource tls;
         private Connector connector;
         private PoolSettings pool = PoolSettings.defaults();
         private RetrySettings retry = RetrySettings.defaults();
@@ -130,8 +134,26 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         }
 
         /**
-         * A connector to use instead of the one built from {@link #transport} and {@link #tls}: for a custom
-         * transport, or to wrap the standard one. {@link #transport} and {@link #tls} are then ignored.
+         * TLS for every connection, with fixed material; without it connections are plain TCP. Hostname
+         * verification uses each endpoint's {@link Endpoint#tlsName()}.
+         */
+        public Builder<Req, Resp> tls(TlsConfig config) {
+            tls = TlsMaterialSource.of(Objects.requireNonNull(config, "tls"));
+            return this;
+        }
+
+        /**
+         * TLS whose material may change while the client runs (a {@link dev.tether.tls.ReloadingTlsConfig}): new
+         * connections use the newest material, and idle connections made with older material are retired.
+         */
+        public Builder<Req, Resp> tls(TlsMaterialSource source) {
+            tls = Objects.requireNonNull(source, "tls");
+            return this;
+        }
+
+        /**
+         * A connector to use instead of the one built from {@link #transport} and {@link #tls(TlsConfig)}: for a custom
+         * transport, or to wrap the standard one. {@link #transport} and the TLS settings are then ignored.
          */
         public Builder<Req, Resp> connector(Connector connector) {
             this.connector = Objects.requireNonNull(connector, "connector");
@@ -207,7 +229,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required");
             }
-            Connector effective = connector != null ? connector : dev.tether.pool.internal.Connectors.build(transport);
+            Connector effective = connector != null ? connector : Connectors.build(transport, tls);
             KeepAlivePing<Req, Resp> ping = keepAlivePing != null ? keepAlivePing : codec.keepAlivePing().orElse(null);
             return new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec, effective, transport,
                     pool, retry, breaker, loadBalancing, defaultCallOptions, ping, List.copyOf(listeners),

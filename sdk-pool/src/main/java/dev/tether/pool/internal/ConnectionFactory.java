@@ -144,7 +144,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         }
         DestroyReason reason = pc.retireReason();
         live.remove(pc);
-        pc.framed.close();
+        // The connection, not the FramedConnection: at shutdown another thread may still be reading through it.
+        pc.connection.close();
         pc.endpoint.recordDestroyed(reason);
         LOG.debug("closed connection to {} (local {}): {}", pc.endpoint, pc.connection.localAddress(), reason);
         listeners.connectionDestroyed(pc.endpoint.endpoint, reason);

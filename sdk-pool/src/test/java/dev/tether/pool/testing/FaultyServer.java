@@ -66,6 +66,7 @@ public final class FaultyServer implements AutoCloseable {
     private volatile double faultRate;
     private volatile Random faultRandom = new Random(1);
     private volatile int overlongLength = 4096;
+    private final java.util.Queue<Fault> scripted = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private FaultyServer() {
     }
@@ -117,6 +118,12 @@ public final class FaultyServer implements AutoCloseable {
     public FaultyServer randomFaults(double rate, long seed) {
         faultRandom = new Random(seed);
         faultRate = rate;
+        return this;
+    }
+
+    /** The next requests (other than pings) get these faults, one each, in order. */
+    public FaultyServer nextFaults(Fault... faults) {
+        scripted.addAll(java.util.List.of(faults));
         return this;
     }
 
@@ -271,6 +278,11 @@ public final class FaultyServer implements AutoCloseable {
     }
 
     private Fault pickFault() {
+        Fault next = scripted.poll();
+        if (next != null) {
+            faultsInjected.incrementAndGet();
+            return next;
+        }
         double rate = faultRate;
         if (rate <= 0) {
             return null;

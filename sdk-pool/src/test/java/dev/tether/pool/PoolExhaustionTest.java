@@ -1,0 +1,63 @@
+package dev.tether.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tether.core.RequestState;
+import dev.tether.core.TimedOutException;
+import dev.tether.pool.testing.Clients;
+import dev.tether.pool.testing.FaultyServer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** When every connection is lent out, a caller gets a typed error after the acquire timeout, and the pool recovers. */
+class PoolExhaustionTest {
+
+    @Test
+    void aFullPoolFailsTypedAfterTheAcquireTimeoutAndRecovers() throws Exception {
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = Clients.forServer(server)
+                     .pool(PoolSettings.builder().maxTotal(2).maxPerEndpoint(2)
+                             .acquireTimeout(Duration.ofMillis(200)).maintenanceInterval(Duration.ofMillis(50)).build())
+                     .build()) {
+            Lease<String, String> first = client.lease();
+            Lease<String, String> second = client.lease();
+            long requestsBefore = server.requests();
+
+            long start = System.nanoTime();
+            PoolExhaustedException e = catchThrowableOfType(PoolExhaustedException.class,
+                    () -> client.call("echo never sent", CallOptions.timeout(Duration.ofSeconds(5)).idempotent()));
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(e).isNotNull().isInstanceOf(TimedOutException.class);
+            assertThat(e.phase()).isEqualTo(TimedOutException.Phase.ACQUIRE);
+            assertThat(e.requestState()).isEqualTo(RequestState.NOT_SENT);
+            assertThat(e.active()).isEqualTo(2);
+            assertThat(e.getMessage()).contains("2/2 open", "active 2", "idle 0", server.endpoint().toString());
+            // Waited for the acquire timeout, once: exhaustion is not retried against the same pool.
+            assertThat(waitedMillis).isGreaterThanOrEqualTo(200);
+            assertThat(server.requests()).isEqualTo(requestsBefore);
+
+            first.close();
+            assertThat(client.call("echo recovered")).isEqualTo("recovered");
+            second.close();
+            assertThat(client.stats().get(server.endpoint()).idle()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theCallDeadlineBoundsTheWaitWhenItIsShorter() throws Exception {
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = Clients.forServer(server)
+                     .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(30)).build())
+                     .build();
+             Lease<String, String> held = client.lease()) {
+            long start = System.nanoTime();
+            PoolExhaustedException e = catchThrowableOfType(PoolExhaustedException.class,
+                    () -> client.call("echo x", CallOptions.timeout(Duration.ofMillis(150))));
+            assertThat(e).isNotNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(held.exchange("echo still mine")).isEqualTo("still mine");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.tether.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.pool.testing.Clients;
+import dev.tether.pool.testing.FaultyServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server crashes and comes back while 32 callers keep calling. Idempotent calls must all succeed within
+ * their deadline (retried across the outage); a non-idempotent call must never run twice, and when its fate is
+ * unknown it must fail with a typed error that says so.
+ */
+class ServerRestartTest {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    @Test
+    void idempotentCallsSurviveARestartAndNonIdempotentOnesNeverRunTwice() throws Exception {
+        FaultyServer server = FaultyServer.start();
+        try (TetherClient<String, String> client = Clients.forServer(server)
+                .retry(RetrySettings.builder().maxAttempts(10).initialBackoff(Duration.ofMillis(10))
+                        .maxBackoff(Duration.ofMillis(200)).build())
+                // One endpoint: a breaker would only turn the outage into fast failures; BreakerFailoverTest covers it.
+                .circuitBreaker(CircuitBreakerSettings.disabled())
+                .build()) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong okCalls = new AtomicLong();
+            ConcurrentLinkedQueue<Throwable> idempotentFailures = new ConcurrentLinkedQueue<>();
+            Map<String, TetherException> nonIdempotentFailures = new ConcurrentHashMap<>();
+            List<String> nonIdempotentOk = java.util.Collections.synchronizedList(new ArrayList<>());
+            ExecutorService callers = Executors.newFixedThreadPool(32);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < 32; c++) {
+                int caller = c;
+                futures.add(callers.submit(() -> {
+                    for (int n = 0; running.get(); n++) {
+                        try {
+                            String echoed = client.call("echo " + caller + "/" + n, Clients.idempotent(CALL_TIMEOUT));
+                            assertThat(echoed).isEqualTo(caller + "/" + n);
+                            okCalls.incrementAndGet();
+                        } catch (Throwable t) {
+                            idempotentFailures.add(t);
+                        }
+                        String id = caller + "-" + n;
+                        try {
+                            client.call("do " + id, CallOptions.timeout(CALL_TIMEOUT));
+                            nonIdempotentOk.add(id);
+                        } catch (TetherException e) {
+                            nonIdempotentFailures.put(id, e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            // Enough traffic before the crash for the retry budget to be what it is in production.
+            await().atMost(Duration.ofSeconds(30)).until(() -> okCalls.get() >= 2_000);
+            long retriesBefore = retries(client);
+            server.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> retries(client) >= retriesBefore + 32);
+            server.restart();
+            long okAtRestart = okCalls.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> okCalls.get() >= okAtRestart + 2_000);
+            running.set(false);
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            callers.shutdown();
+
+            assertThat(idempotentFailures).isEmpty();
+            assertThat(server.executedMoreThanOnce()).isEmpty();
+            for (String id : nonIdempotentOk) {
+                assertThat(server.executions(id)).as("executions of %s", id).isEqualTo(1);
+            }
+            // A failed non-idempotent call says whether it may have run; one that says "not sent" did not run.
+            nonIdempotentFailures.forEach((id, e) -> {
+                if (e.requestState() == RequestState.NOT_SENT) {
+                    assertThat(server.executions(id)).as("executions of unsent %s", id).isZero();
+                } else {
+                    assertThat(server.executions(id)).as("executions of %s", id).isLessThanOrEqualTo(1);
+                }
+            });
+            // The connections the crash broke were replaced, not reused.
+            assertThat(client.stats().get(server.endpoint()).created())
+                    .isGreaterThan(PoolSettings.defaults().maxPerEndpoint());
+        } finally {
+            server.close();
+        }
+    }
+
+    private static long retries(TetherClient<?, ?> client) {
+        return client.stats().values().stream().mapToLong(EndpointStats::retries).sum();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tether.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tether.core.TimedOutException;
+import dev.tether.pool.testing.Clients;
+import dev.tether.pool.testing.FaultyServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer that stops answering but keeps its sockets open: calls must fail by their deadline, idle
+ * connections must be found dead by the keep-alive ping and replaced, and no thread may be left stuck.
+ */
+class UnresponsivePeerTest {
+
+    @Test
+    void callsFailByTheirDeadlineAndPingsRemoveDeadIdleConnections() throws Exception {
+        try (FaultyServer server = FaultyServer.start()) {
+            TetherClient<String, String> client = Clients.forServer(server)
+                    .pool(PoolSettings.builder().maintenanceInterval(Duration.ofMillis(50))
+                            .keepAliveInterval(Duration.ofMillis(300)).keepAliveTimeout(Duration.ofMillis(200)).build())
+                    .retry(RetrySettings.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build())
+                    .build();
+            try {
+                // Three idle connections, then the peer goes silent.
+                List<Lease<String, String>> leases = List.of(client.lease(), client.lease(), client.lease());
+                for (Lease<String, String> l : leases) {
+                    assertThat(l.exchange("echo warm")).isEqualTo("warm");
+                    l.close();
+                }
+                server.stall(true);
+
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> Clients.destroyed(client, DestroyReason.KEEP_ALIVE_FAILED) == 3);
+                assertThat(client.stats().get(server.endpoint()).idle()).isZero();
+
+                ExecutorService callers = Executors.newFixedThreadPool(4);
+                List<Future<Throwable>> outcomes = new ArrayList<>();
+                Duration timeout = Duration.ofMillis(400);
+                for (int i = 0; i < 4; i++) {
+                    outcomes.add(callers.submit(() -> {
+                        long start = System.nanoTime();
+                        try {
+                            client.call("echo lost", Clients.idempotent(timeout));
+                            return null;
+                        } catch (TimedOutException e) {
+                            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                            // The deadline bounds the whole call, retries included (the slack covers scheduling).
+                            assertThat(tookMillis).isLessThan(timeout.toMillis() + 1_000);
+                            return e;
+                        }
+                    }));
+                }
+                for (Future<Throwable> f : outcomes) {
+                    assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(TimedOutException.class);
+                }
+                callers.shutdown();
+                assertThat(callers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+                // A connection that timed out mid-response is never returned to the pool.
+                assertThat(Clients.destroyed(client, DestroyReason.BROKEN)).isGreaterThanOrEqualTo(4);
+                assertThat(client.stats().get(server.endpoint()).active()).isZero();
+            } finally {
+                long start = System.nanoTime();
+                client.close();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().startsWith("tether-pool-maintenance") && t.isAlive()
+                            && t.getState() != Thread.State.TERMINATED);
+        }
+    }
+}
