@@ -34,7 +34,7 @@ PACKAGES=(
   iproute2
 )
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 for arg in "$@"; do
   case "$arg" in
@@ -84,9 +84,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/tether-it-rootfs.XXXXXX")"
 cleanup() {
   # debootstrap may leave proc/sys mounted inside the tree after a failure; never delete through a mount.
   local m
-  for m in $(awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r); do
+  while read -r m; do
     umount -l "$m" 2>/dev/null || true
-  done
+  done < <(awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r)
   rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
@@ -112,6 +112,7 @@ rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin "$ROOTFS"/var
 # Sanity checks inside the tree before importing: every capability the tests rely on must be there.
 check() { chroot "$ROOTFS" /bin/sh -c "$1" >/dev/null 2>&1 || die "image check failed: $2"; }
 check 'command -v sh && command -v grep && command -v sleep' "sh, grep and sleep are needed for port waits"
+# shellcheck disable=SC2016 # expanded by the shell inside the image, not here
 check 'redis-server --version | grep -q "v=7\." && ldd "$(readlink -f "$(command -v redis-server)")" | grep -q libssl' \
   "redis-server is not Redis 7 built with TLS (--tls-port needs libssl)"
 check 'redis-cli --help 2>&1 | grep -q -- --tls' "redis-cli without --tls"
@@ -122,6 +123,7 @@ check 'haproxy -vv | grep -q "OpenSSL"' "haproxy without OpenSSL"
 check 'command -v stunnel4 || command -v stunnel' "stunnel missing"
 check 'command -v tini && command -v ss && command -v openssl' "tini, ss or openssl missing"
 
+previous_id="$(docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
 log "importing as $IMAGE"
 tar --numeric-owner -C "$ROOTFS" -c . | docker import \
   --change 'ENTRYPOINT ["/usr/bin/tini", "--"]' \
@@ -131,5 +133,11 @@ tar --numeric-owner -C "$ROOTFS" -c . | docker import \
   --message "tether integration-test image: debootstrap $SUITE minbase + ${PACKAGES[*]}" \
   - "$IMAGE" >/dev/null
 
+if [[ -n "$previous_id" && "$previous_id" != "$(docker image inspect -f '{{.Id}}' "$IMAGE")" ]]; then
+  # The replaced image is now untagged; drop it unless a container still uses it.
+  if docker image rm "$previous_id" >/dev/null 2>&1; then
+    log "removed the replaced image ${previous_id#sha256:}"
+  fi
+fi
 size="$(docker image inspect -f '{{.Size}}' "$IMAGE")"
 log "built $IMAGE ($(( size / 1024 / 1024 )) MiB, recipe $RECIPE) in $(( $(date +%s) - start ))s"
