@@ -1,0 +1,26 @@
+package dev.tether.cli;
+
+/**
+ * Exit codes of the {@code tether} command, stable so scripts can react to them. Codes 10 and above are
+ * reserved for the connection commands (serve, probe, bench).
+ */
+public final class ExitCodes {
+    /** Success. */
+    public static final int OK = 0;
+    /** An unexpected failure: an I/O error, a missing input file, or a bug (the stack trace is printed). */
+    public static final int FAILURE = 1;
+    /** The command line is wrong: unknown option, missing or invalid argument. Nothing was done. */
+    public static final int USAGE = 2;
+    /** An output file already exists; nothing was overwritten. Re-run with {@code --force} to replace it. */
+    public static final int FILE_EXISTS = 3;
+    /**
+     * Certificate or key material cannot be used: corrupt PEM, wrong or missing password, key not matching
+     * its certificate, certificate expired or not yet valid, not a CA.
+     */
+    public static final int BAD_MATERIAL = 4;
+    /** A certificate signing request was refused by the signing policy (CA rights, forbidden name, validity). */
+    public static final int REFUSED = 5;
+
+    private ExitCodes() {
+    }
+}
