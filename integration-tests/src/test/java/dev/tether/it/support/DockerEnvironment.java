@@ -55,8 +55,8 @@ public final class DockerEnvironment {
         } catch (RuntimeException e) {
             return Status.missing("could not inspect image '" + image + "' (" + firstLine(e) + ")");
         }
-        return new Status(true, "Docker engine " + DockerClientFactory.instance().getActiveApiVersion()
-                + " (API) with image '" + image + "'");
+        return new Status(true, "Docker engine (API " + DockerClientFactory.instance().getActiveApiVersion()
+                + ") with image '" + image + "'");
     }
 
     private static String firstLine(Throwable t) {
