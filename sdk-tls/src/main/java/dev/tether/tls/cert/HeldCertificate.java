@@ -161,10 +161,19 @@ public final class HeldCertificate {
 
     /**
      * Writes {@link #chain()} to {@code certificateFile} and the private key to {@code keyFile} (mode 0600,
-     * encrypted when {@code password} is not null). The key is written first, so a failure never leaves a
-     * certificate whose key is missing.
+     * encrypted when {@code password} is not null). With {@link ExistingFile#FAIL}, neither file is written
+     * when either exists. The key is written first, so a failure never leaves a certificate whose key is
+     * missing.
      */
     public void write(Path certificateFile, Path keyFile, char[] password, ExistingFile existing) throws IOException {
+        if (existing == ExistingFile.FAIL) {
+            for (Path file : List.of(keyFile, certificateFile)) {
+                if (java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new java.nio.file.FileAlreadyExistsException(file.toString(), null,
+                            "refusing to overwrite an existing file (ask explicitly to replace it)");
+                }
+            }
+        }
         Pem.writePrivateKey(keyFile, keyPair.getPrivate(), password, existing);
         Pem.writeCertificates(certificateFile, chain(), existing);
     }

@@ -78,4 +78,20 @@ class KeyFilesTest {
         assertThat(Pem.readPrivateKey(key, null).getEncoded()).isEqualTo(fresh.getEncoded());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
     }
+
+    @Test
+    void heldCertificateWritesNeitherFileWhenOneExists() throws Exception {
+        HeldCertificate held = HeldCertificate.builder().commonName("pair").build();
+        Path certificate = dir.resolve("pair.crt");
+        Path key = dir.resolve("pair.key");
+        Files.writeString(certificate, "old certificate");
+
+        assertThatThrownBy(() -> held.write(certificate, key, null, ExistingFile.FAIL))
+                .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("pair.crt");
+        assertThat(key).doesNotExist();
+        assertThat(Files.readString(certificate)).isEqualTo("old certificate");
+
+        held.write(certificate, key, null, ExistingFile.REPLACE);
+        assertThat(HeldCertificate.load(certificate, key, null).certificate()).isEqualTo(held.certificate());
+    }
 }
