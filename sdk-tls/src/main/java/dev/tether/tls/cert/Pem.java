@@ -24,8 +24,8 @@ import java.util.Objects;
  * headers. RSA, EC (P-256, P-384, P-521) and Ed25519 keys are supported. A file may hold a key together
  * with certificates; the reader picks what it was asked for. Files without any PEM block are tried as DER.
  *
- * <p>Keys are always written as PKCS#8, either plain or encrypted with PBES2 (AES-256-CBC, PBKDF2 with
- * HMAC-SHA256), which {@code openssl pkey -passin} and every current TLS stack read. Files are written
+ * <p>Keys are always written as PKCS#8, either plain or encrypted with PBES2 (AES-256-CBC with PBKDF2-HMAC-SHA256
+ * by default, or scrypt; see {@link KeyEncryption}), which {@code openssl pkey -passin} reads. Files are written
  * atomically; key files get mode 0600 on POSIX file systems; existing files are kept unless
  * {@link ExistingFile#REPLACE} is passed.
  *
@@ -131,7 +131,7 @@ public final class Pem {
 
     /** PEM text of an unencrypted PKCS#8 private key ({@code BEGIN PRIVATE KEY}). */
     public static String encodePrivateKey(PrivateKey key) {
-        return PemCodec.encodePrivateKey(key, null);
+        return PemCodec.encodePrivateKey(key, null, KeyEncryption.PBKDF2_AES_256);
     }
 
     /**
@@ -141,7 +141,14 @@ public final class Pem {
      * half a second of CPU. A {@code null} password writes the key unencrypted.
      */
     public static String encodePrivateKey(PrivateKey key, char[] password) {
-        return PemCodec.encodePrivateKey(key, password);
+        return PemCodec.encodePrivateKey(key, password, KeyEncryption.PBKDF2_AES_256);
+    }
+
+    /** PEM text of a PKCS#8 private key encrypted with {@code password} the given way. */
+    public static String encodePrivateKey(PrivateKey key, char[] password, KeyEncryption encryption) {
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(encryption, "encryption");
+        return PemCodec.encodePrivateKey(key, password, encryption);
     }
 
     /** Writes certificates as PEM, refusing to replace an existing file. */
@@ -168,8 +175,15 @@ public final class Pem {
      */
     public static void writePrivateKey(Path file, PrivateKey key, char[] password, ExistingFile existing)
             throws IOException {
-        AtomicFiles.write(file, encodePrivateKey(key, password).getBytes(StandardCharsets.US_ASCII),
-                AtomicFiles.Visibility.SECRET, existing);
+        writePrivateKey(file, key, password, KeyEncryption.PBKDF2_AES_256, existing);
+    }
+
+    /** Writes a PKCS#8 private key atomically with mode 0600, encrypted the given way when a password is given. */
+    public static void writePrivateKey(Path file, PrivateKey key, char[] password, KeyEncryption encryption,
+            ExistingFile existing) throws IOException {
+        Objects.requireNonNull(encryption, "encryption");
+        AtomicFiles.write(file, PemCodec.encodePrivateKey(key, password, encryption)
+                .getBytes(StandardCharsets.US_ASCII), AtomicFiles.Visibility.SECRET, existing);
     }
 
     // ----------------------------------------------------------------------------------------- helpers

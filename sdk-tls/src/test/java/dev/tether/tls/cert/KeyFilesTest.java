@@ -94,4 +94,19 @@ class KeyFilesTest {
         held.write(certificate, key, null, ExistingFile.REPLACE);
         assertThat(HeldCertificate.load(certificate, key, null).certificate()).isEqualTo(held.certificate());
     }
+
+    @Test
+    void scryptEncryptedPkcs8OpensWithOpenSslAndWithUs() throws Exception {
+        KeyPair pair = KeyType.EC_P256.generate();
+        Path file = dir.resolve("scrypt.pem");
+        Pem.writePrivateKey(file, pair.getPrivate(), PASSWORD, KeyEncryption.SCRYPT_AES_256, ExistingFile.FAIL);
+        assertThat(Files.readString(file)).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+
+        String parsed = OpenSsl.run(dir, "asn1parse", "-in", "scrypt.pem").requireSuccess().output();
+        assertThat(parsed).contains(":scrypt").contains(":aes-256-cbc");
+        OpenSsl.run(dir, "pkey", "-in", "scrypt.pem", "-passin", "pass:correct horse", "-noout").requireSuccess();
+        assertThat(Pem.readPrivateKey(file, PASSWORD).getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
+        assertThat(OpenSsl.run(dir, "pkey", "-in", "scrypt.pem", "-passin", "pass:wrong", "-noout").exitCode())
+                .isNotZero();
+    }
 }

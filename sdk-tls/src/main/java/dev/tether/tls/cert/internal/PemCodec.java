@@ -2,6 +2,7 @@ package dev.tether.tls.cert.internal;
 
 import dev.tether.tls.cert.CertificateMaterialException;
 import dev.tether.tls.cert.CertificateMaterialException.Problem;
+import dev.tether.tls.cert.KeyEncryption;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,6 +26,7 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
@@ -41,7 +43,9 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.crypto.util.ScryptConfig;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 import org.bouncycastle.util.io.pem.PemHeader;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
@@ -51,6 +55,10 @@ import org.bouncycastle.util.io.pem.PemWriter;
 public final class PemCodec {
     /** PBKDF2-HMAC-SHA256 iterations for keys we encrypt (OWASP 2023 guidance is 600,000). */
     public static final int PBKDF2_ITERATIONS = 600_000;
+    /* OpenSSL's defaults; a larger N exceeds the 32 MiB OpenSSL allows scrypt by default, so it could not read the key. */
+    private static final int SCRYPT_COST = 16_384;
+    private static final int SCRYPT_BLOCK_SIZE = 8;
+    private static final int SCRYPT_PARALLELISM = 1;
 
     private static final String CERTIFICATE = "CERTIFICATE";
     private static final String PKCS8 = "PRIVATE KEY";
@@ -163,11 +171,18 @@ public final class PemCodec {
         return toJdk(info, source);
     }
 
-    public static String encodePrivateKey(PrivateKey key, char[] password) {
+    public static String encodePrivateKey(PrivateKey key, char[] password, KeyEncryption encryption) {
         Objects.requireNonNull(key, "key");
         try {
             OutputEncryptor encryptor = null;
-            if (password != null) {
+            if (password != null && encryption == KeyEncryption.SCRYPT_AES_256) {
+                encryptor = new JcePKCSPBEOutputEncryptorBuilder(
+                        new ScryptConfig.Builder(SCRYPT_COST, SCRYPT_BLOCK_SIZE, SCRYPT_PARALLELISM)
+                                .withSaltLength(16).build(), NISTObjectIdentifiers.id_aes256_CBC)
+                        .setProvider(BouncyCastle.provider())
+                        .setRandom(new SecureRandom())
+                        .build(password);
+            } else if (password != null) {
                 encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
                         .setProvider(BouncyCastle.provider())
                         .setRandom(new SecureRandom())
@@ -183,7 +198,7 @@ public final class PemCodec {
             }
             return out.toString();
         } catch (OperatorCreationException e) {
-            throw new IllegalStateException("PKCS#8 encryption (AES-256-CBC, PBKDF2) is unavailable", e);
+            throw new IllegalStateException("PKCS#8 encryption " + encryption + " is unavailable", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("private key cannot be encoded as PKCS#8 ("
                     + key.getAlgorithm() + "): " + e.getMessage(), e);
