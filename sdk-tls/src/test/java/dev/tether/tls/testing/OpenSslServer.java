@@ -108,9 +108,13 @@ public final class OpenSslServer implements AutoCloseable {
 
     /** Waits until s_server's output contains {@code text}. */
     public void awaitOutput(String text, Duration timeout) {
-        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(10))
-                .alias("s_server output containing '" + text + "'")
-                .until(() -> output.indexOf(text) >= 0);
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(10))
+                    .until(() -> output.indexOf(text) >= 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("s_server did not print '" + text + "' within " + timeout + "; it printed:\n"
+                    + output, e);
+        }
     }
 
     public boolean isAlive() {
