@@ -79,6 +79,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private final ConnectionFactory<Req, Resp> factory;
     private final GenericKeyedObjectPool<Endpoint, PooledConnection<Req, Resp>> pool;
     private final Semaphore totalPermits;
+    private final java.util.concurrent.atomic.AtomicInteger totalWaiters = new java.util.concurrent.atomic.AtomicInteger();
+    private final boolean lifo;
     private final long acquireTimeoutNanos;
     private final Balancer balancer;
     private final RetryRules retryRules;
@@ -111,6 +113,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         pool.setReuseCapacityOnReturn(false);
         pool.setReuseCapacityOnMaintenance(false);
         this.totalPermits = new Semaphore(ps.maxTotal());
+        this.lifo = ps.lifo();
         this.acquireTimeoutNanos = ps.acquireTimeout().toNanos();
         this.balancer = new Balancer(pools, config.loadBalancing());
         this.retryRules = new RetryRules(name, config.retry(), listeners);
@@ -121,7 +124,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             this.ownedAsync = AsyncExecutors.create(name + "-call", Math.max(2, ps.maxTotal()));
             this.async = ownedAsync;
         }
-        this.maintenance = new Maintenance<>(name, ps, pool, pools, totalPermits, async);
+        this.maintenance = new Maintenance<>(name, ps, pool, pools, totalPermits, async, this::flushReady);
         this.leaks = new LeakDetector(ps.leakDetectionThreshold(), maintenance.scheduler(), listeners);
         maintenance.start();
         LOG.debug("client {} started for {} with {}", name, endpoints, ps);
@@ -325,12 +328,60 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     // ---- the pool ------------------------------------------------------------------------------------------
 
     /**
-     * Takes a connection for {@code ep}: first a per-endpoint and a total permit (the only waits, both bounded
-     * by the acquire timeout and the deadline), then commons-pool2, which then always finds an idle connection
-     * or room to open one (within the deadline) without waiting.
+     * Takes a connection for {@code ep}.
+     *
+     * <p>Fast path: a connection another caller just gave back, taken from the endpoint's lock-free ready list
+     * together with the permits it holds. commons-pool2 serialises its borrow and return on shared locks (a fair
+     * key lock, the idle deque's lock, a synchronized statistics store), which costs dearly once threads outnumber
+     * cores; the ready list keeps steady traffic off them while commons-pool2 still creates, validates, evicts and
+     * destroys every connection.
+     *
+     * <p>Slow path: a per-endpoint and a total permit (the only waits, both bounded by the acquire timeout and the
+     * deadline), then commons-pool2, which then always finds an idle connection or room to open one (within the
+     * deadline) without waiting. A caller announces itself in {@code waiters} before its last look at the ready
+     * list, and a releasing caller checks {@code waiters} after publishing its connection, so a connection is
+     * never parked in the ready list while a caller waits for a permit.
      */
     private PooledConnection<Req, Resp> acquire(EndpointPool ep, Deadline deadline) throws TetherException {
         long start = System.nanoTime();
+        boolean holdingPermits = false;
+        PooledConnection<Req, Resp> pc;
+        while ((pc = pollReady(ep, true)) != null) {
+            if (holdingPermits) {
+                releasePermits(ep);
+            }
+            if (factory.validateForReuse(pc)) {
+                ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
+                return pc;
+            }
+            discardHolding(pc);
+            holdingPermits = true;
+        }
+        if (!holdingPermits) {
+            ep.waiters.incrementAndGet();
+            totalWaiters.incrementAndGet();
+            try {
+                pc = pollReady(ep, true);
+                if (pc != null) {
+                    if (factory.validateForReuse(pc)) {
+                        ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
+                        return pc;
+                    }
+                    discardHolding(pc);
+                } else {
+                    acquirePermits(ep, deadline, start);
+                }
+            } finally {
+                ep.waiters.decrementAndGet();
+                totalWaiters.decrementAndGet();
+            }
+        }
+        pc = borrow(ep, deadline, start);
+        ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
+        return pc;
+    }
+
+    private void acquirePermits(EndpointPool ep, Deadline deadline, long start) throws TetherException {
         long budget = Math.min(acquireTimeoutNanos, deadline.remainingNanos());
         if (!tryAcquire(ep.permits, budget, ep)) {
             throw exhausted(ep, start);
@@ -339,11 +390,14 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             ep.permits.release();
             throw exhausted(ep, start);
         }
-        PooledConnection<Req, Resp> pc;
+    }
+
+    /** Borrows from commons-pool2 while holding both permits; gives them back if that fails. */
+    private PooledConnection<Req, Resp> borrow(EndpointPool ep, Deadline deadline, long start) throws TetherException {
         ConnectionFactory.connectWithin(deadline);
         try {
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos()));
-            pc = pool.borrowObject(ep.endpoint, waitMillis);
+            return pool.borrowObject(ep.endpoint, waitMillis);
         } catch (TetherException e) {
             releasePermits(ep);
             throw e;
@@ -366,8 +420,46 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         } finally {
             ConnectionFactory.clearConnectDeadline();
         }
-        ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
-        return pc;
+    }
+
+    @SuppressWarnings("unchecked")
+    private PooledConnection<Req, Resp> pollReady(EndpointPool ep, boolean mostRecent) {
+        return (PooledConnection<Req, Resp>) (mostRecent ? ep.ready.pollFirst() : ep.ready.pollLast());
+    }
+
+    /** Destroys a connection taken from the ready list that failed its check; the caller keeps its permits. */
+    private void discardHolding(PooledConnection<Req, Resp> pc) {
+        try {
+            pool.invalidateObject(pc.endpoint.endpoint, pc);
+        } catch (Exception e) {
+            LOG.debug("could not invalidate a stale connection to {}; closing it", pc.endpoint, e);
+            factory.destroy(pc, DestroyReason.BROKEN);
+        }
+    }
+
+    /** Moves a ready connection back into commons-pool2's idle set and frees its permits. */
+    private void handBack(EndpointPool ep, PooledConnection<Req, Resp> pc) {
+        try {
+            pool.returnObject(ep.endpoint, pc);
+        } catch (RuntimeException e) {
+            LOG.debug("could not return a connection to {} to the pool; closing it", ep, e);
+            factory.destroy(pc, DestroyReason.BROKEN);
+        }
+        releasePermits(ep);
+    }
+
+    /** Moves ready connections unused for {@code idleNanos} back to commons-pool2, so eviction and pings see them. */
+    void flushReady(long idleNanos) {
+        long now = System.nanoTime();
+        for (EndpointPool ep : pools) {
+            for (PooledConnection<?, ?> any : ep.ready) {
+                @SuppressWarnings("unchecked")
+                PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;
+                if (now - pc.lastUsedNanos >= idleNanos && ep.ready.removeFirstOccurrence(pc)) {
+                    handBack(ep, pc);
+                }
+            }
+        }
     }
 
     private static boolean tryAcquire(Semaphore s, long nanos, EndpointPool ep) throws CallInterruptedException {
@@ -386,8 +478,9 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     private PoolExhaustedException exhausted(EndpointPool ep, long start) {
-        int active = pool.getNumActive(ep.endpoint);
-        int idle = pool.getNumIdle(ep.endpoint);
+        int ready = ep.ready.size();
+        int active = Math.max(0, pool.getNumActive(ep.endpoint) - ready);
+        int idle = pool.getNumIdle(ep.endpoint) + ready;
         return new PoolExhaustedException(ep.endpoint, Duration.ofNanos(System.nanoTime() - start),
                 config.pool().maxPerEndpoint(), active, idle, ep.permits.getQueueLength());
     }
@@ -403,10 +496,27 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
      */
     void release(PooledConnection<Req, Resp> pc, DestroyReason discard) {
         EndpointPool ep = pc.endpoint;
+        boolean clean = discard == null && pc.connection.isOpen() && !pc.connection.isBroken()
+                && !pc.framed.hasBufferedInput();
+        if (clean && state.get() == State.OPEN) {
+            pc.lastUsedNanos = System.nanoTime();
+            pc.lastAliveNanos = pc.lastUsedNanos;
+            if (lifo) {
+                ep.ready.offerFirst(pc);
+            } else {
+                ep.ready.offerLast(pc);
+            }
+            if (ep.waiters.get() > 0 || totalWaiters.get() > 0) {
+                PooledConnection<Req, Resp> oldest = pollReady(ep, false);
+                if (oldest != null) {
+                    handBack(ep, oldest);
+                }
+            }
+            return;
+        }
         try {
-            if (discard == null && pc.connection.isOpen() && !pc.connection.isBroken() && !pc.framed.hasBufferedInput()) {
+            if (clean) {
                 pc.lastUsedNanos = System.nanoTime();
-                pc.lastAliveNanos = pc.lastUsedNanos;
                 pool.returnObject(ep.endpoint, pc);
             } else {
                 pc.retire(discard != null ? discard : DestroyReason.BROKEN);
@@ -449,6 +559,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             return;
         }
         boolean quiet = awaitDrain(config.pool().drainTimeout().toNanos());
+        flushReady(Long.MIN_VALUE);
         factory.shuttingDown();
         maintenance.stop();
         pool.close();
@@ -499,8 +610,9 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     public Map<Endpoint, EndpointStats> stats() {
         Map<Endpoint, EndpointStats> out = new LinkedHashMap<>();
         for (EndpointPool ep : pools) {
-            out.put(ep.endpoint, new EndpointStats(ep.endpoint, pool.getNumActive(ep.endpoint),
-                    pool.getNumIdle(ep.endpoint), ep.permits.getQueueLength(), ep.inFlight.get(), ep.created.sum(),
+            int ready = ep.ready.size();
+            out.put(ep.endpoint, new EndpointStats(ep.endpoint, Math.max(0, pool.getNumActive(ep.endpoint) - ready),
+                    pool.getNumIdle(ep.endpoint) + ready, ep.permits.getQueueLength(), ep.inFlight.get(), ep.created.sum(),
                     ep.destroyedByReason(), ep.acquires.sum(), ep.reuses.sum(), ep.retries.sum(),
                     Duration.ofNanos(ep.acquireMicrosAt(50) * 1000), Duration.ofNanos(ep.acquireMicrosAt(99) * 1000),
                     Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState()));

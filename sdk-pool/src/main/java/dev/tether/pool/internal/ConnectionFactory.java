@@ -157,7 +157,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         return MAINTENANCE.get() != null ? validateIdle(pc) : validateForReuse(pc);
     }
 
-    private boolean validateForReuse(PooledConnection<Req, Resp> pc) {
+    /** The borrow-time check, also used for connections handed off without passing through commons-pool2. */
+    boolean validateForReuse(PooledConnection<Req, Resp> pc) {
         long now = System.nanoTime();
         if (!passesStaticChecks(pc, now)) {
             return false;

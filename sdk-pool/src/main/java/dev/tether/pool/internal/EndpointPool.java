@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +33,13 @@ final class EndpointPool {
     final LongAdder reuses = new LongAdder();
     final LongAdder retries = new LongAdder();
     final AtomicBoolean warming = new AtomicBoolean();
+    /**
+     * Healthy connections just given back, kept out of commons-pool2 for the next caller (see {@link ClientCore}).
+     * Each one still holds its endpoint and total permits.
+     */
+    final ConcurrentLinkedDeque<PooledConnection<?, ?>> ready = new ConcurrentLinkedDeque<>();
+    /** Callers that found no ready connection and went for a permit; a releasing caller then hands back. */
+    final AtomicInteger waiters = new AtomicInteger();
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
     private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
     private final CircuitBreaker breaker;

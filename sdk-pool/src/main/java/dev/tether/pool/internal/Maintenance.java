@@ -28,11 +28,14 @@ final class Maintenance<Req, Resp> {
     private final Semaphore totalPermits;
     private final Executor background;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final java.util.function.LongConsumer flushReady;
     private volatile boolean stopped;
 
     Maintenance(String name, PoolSettings settings,
                 GenericKeyedObjectPool<dev.tether.core.Endpoint, PooledConnection<Req, Resp>> pool,
-                EndpointPool[] pools, Semaphore totalPermits, Executor background) {
+                EndpointPool[] pools, Semaphore totalPermits, Executor background,
+                java.util.function.LongConsumer flushReady) {
+        this.flushReady = flushReady;
         this.settings = settings;
         this.pool = pool;
         this.pools = pools;
@@ -71,6 +74,8 @@ final class Maintenance<Req, Resp> {
         }
         ConnectionFactory.enterMaintenance();
         try {
+            // Connections parked for quick reuse but not reused within an interval go back where eviction sees them.
+            flushReady.accept(settings.maintenanceInterval().toNanos());
             pool.evict();
         } catch (Exception | AssertionError e) {
             if (!stopped) {
@@ -88,7 +93,7 @@ final class Maintenance<Req, Resp> {
             return;
         }
         for (EndpointPool ep : pools) {
-            if (stopped || ep.breakerOpen() || pool.getNumIdle(ep.endpoint) >= min || !ep.warming.compareAndSet(false, true)) {
+            if (stopped || ep.breakerOpen() || idle(ep) >= min || !ep.warming.compareAndSet(false, true)) {
                 continue;
             }
             try {
@@ -100,10 +105,14 @@ final class Maintenance<Req, Resp> {
         }
     }
 
+    private int idle(EndpointPool ep) {
+        return pool.getNumIdle(ep.endpoint) + ep.ready.size();
+    }
+
     /** Opens connections until {@code ep} has {@code min} idle, taking permits so callers' limits hold. */
     private void warm(EndpointPool ep, int min) {
         try {
-            while (!stopped && pool.getNumIdle(ep.endpoint) < min) {
+            while (!stopped && idle(ep) < min) {
                 if (!ep.permits.tryAcquire()) {
                     return;
                 }
