@@ -40,7 +40,7 @@ public final class CertificatePins {
         String trimmed = pin.trim();
         String base64 = trimmed.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
                 ? trimmed.substring(PREFIX.length()) : trimmed;
-        if (trimmed.contains("/") && !trimmed.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+        if (trimmed.matches("(?i)(sha1|sha384|sha512|md5)/.*")) {
             throw new TlsConfigException("pin must be sha256/<base64 of the SPKI SHA-256>, other hashes are not "
                     + "supported: " + pin);
         }

@@ -1067,6 +1067,11 @@ public final class EngineConnection implements TlsConnection {
         return appBytesWritten;
     }
 
+    /** Bytes of I/O buffers this connection holds right now; zero when idle. For tests and diagnostics. */
+    int heldBufferBytes() {
+        return netIn.capacity() + appIn.capacity() + netOut.capacity();
+    }
+
     /** The plain connection underneath, for diagnostics. */
     public Connection transport() {
         return transport;
