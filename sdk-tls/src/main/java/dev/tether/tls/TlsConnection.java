@@ -39,7 +39,7 @@ public interface TlsConnection extends Connection {
 
     /**
      * Whether the handshake resumed an earlier session instead of verifying the peer's certificate again.
-     * Known on the client side; on the server side it is reported only when client certificates are verified.
+     * Known on the client side; on the server side only with {@link ClientAuth#REQUIRED}, and false otherwise.
      */
     boolean isResumed();
 

@@ -256,7 +256,8 @@ public final class EngineConnection implements TlsConnection {
     private void finishHandshake() {
         session = engine.getSession();
         // A resumed session skips certificate verification, which is the one reliable sign of resumption.
-        resumed = clientMode || config.clientAuth() != ClientAuth.NONE ? !observer.peerVerified() : false;
+        // A server only verifies (and so only notices resumption) when every client must present a certificate.
+        resumed = (clientMode || config.clientAuth() == ClientAuth.REQUIRED) && !observer.peerVerified();
         handshakeComplete = true;
         if (log.isDebugEnabled()) {
             log.debug("TLS handshake with {} done: {} {}{}", endpoint, session.getProtocol(), session.getCipherSuite(),
@@ -602,9 +603,11 @@ public final class EngineConnection implements TlsConnection {
                             out = netOut.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
                         }
                     }
-                    case CLOSED -> throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
+                    case CLOSED -> throw new ConnectionClosedException(closeNotifyReceived
+                            ? ConnectionClosedException.Reason.EOF : ConnectionClosedException.Reason.CLOSED_LOCALLY,
                             endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
-                            "the TLS session is closed for writing", null);
+                            closeNotifyReceived ? "the peer closed the TLS session (close_notify)"
+                                    : "the TLS session is closed for writing", null);
                     case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
                     default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
                 }
