@@ -1,0 +1,78 @@
+package dev.tether.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.core.Deadline;
+import dev.tether.core.SocketConnector;
+import dev.tether.tls.testing.CertSet;
+import dev.tether.tls.testing.OpenSslServer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A TLS 1.2 server that renegotiates in the middle of a stream (OpenSSL's interactive {@code r}) is answered
+ * from inside a read: the full handshake runs through the read loop and data flows on both sides afterwards.
+ */
+class RenegotiationTest {
+    @TempDir
+    static Path dir;
+    static CertSet certs;
+
+    @BeforeAll
+    static void certificates() {
+        certs = CertSet.create(dir);
+    }
+
+    private static String readLine(TlsConnection c) throws Exception {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            one.clear();
+            assertThat(c.read(one, Deadline.after(Duration.ofSeconds(5)))).isEqualTo(1);
+            char ch = (char) one.get(0);
+            if (ch == '\n') {
+                return sb.toString();
+            }
+            sb.append(ch);
+        }
+    }
+
+    @Test
+    void serverInitiatedRenegotiationMidStream() throws Exception {
+        try (OpenSslServer server = OpenSslServer.start(certs, "-tls1_2", "-msg", "-naccept", "1");
+             TlsConnection c = new TlsConnector(SocketConnector.create(), certs.clientConfig().build())
+                     .connect(server.endpoint(), Deadline.after(Duration.ofSeconds(10)))) {
+            server.awaitOutput("CIPHER is", Duration.ofSeconds(5));
+            server.type("before");
+            assertThat(readLine(c)).isEqualTo("before");
+            // A blocked read drives the whole renegotiation: HelloRequest in, ClientHello out, server flight in,
+            // our Finished out, all inside one read() call.
+            CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return readLine(c);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            server.type("r");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                    Pattern.compile("<<< .*Finished").matcher(server.output()).results().count() >= 2);
+            server.type("after");
+            assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("after");
+            assertThat(server.output()).as("a second ClientHello reached the server")
+                    .containsPattern("HelloRequest[\\s\\S]*<<< .*ClientHello");
+            c.write(ByteBuffer.wrap("client-after-renegotiation\n".getBytes(StandardCharsets.US_ASCII)),
+                    Deadline.after(Duration.ofSeconds(5)));
+            server.awaitOutput("client-after-renegotiation", Duration.ofSeconds(5));
+        }
+    }
+}
