@@ -36,6 +36,7 @@ public class TlsBulkBenchmark {
 
     private JdkTlsServer server;
     private TlsConnection tether;
+    private TlsConnection tetherBare;
     private SSLSocket jdk;
     private OutputStream jdkOut;
     private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
@@ -46,21 +47,32 @@ public class TlsBulkBenchmark {
         TlsFixture fixture = new TlsFixture();
         server = new JdkTlsServer(fixture.serverContext, JdkTlsServer.Mode.DISCARD);
         tether = fixture.tetherConnector().connect(server.endpoint(), Deadline.after(Duration.ofSeconds(10)));
+        tetherBare = fixture.tetherOverBareChannel(server.endpoint());
         jdk = fixture.jdkSocket(server.endpoint());
+
         jdkOut = jdk.getOutputStream();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         tether.close();
+        tetherBare.close();
         jdk.close();
         server.close();
     }
 
+    /** Tether end to end: TlsConnection over the production SocketConnector. */
     @Benchmark
     public void tetherTlsConnection() throws Exception {
         chunk.clear();
         tether.write(chunk, Deadline.after(Duration.ofSeconds(30)));
+    }
+
+    /** Tether's TLS layer alone, over a bare blocking channel. */
+    @Benchmark
+    public void tetherTlsOverBareChannel() throws Exception {
+        chunk.clear();
+        tetherBare.write(chunk, Deadline.after(Duration.ofSeconds(30)));
     }
 
     @Benchmark

@@ -1,9 +1,14 @@
 package dev.tether.bench.tls;
 
+import dev.tether.core.ConnectFailedException;
+import dev.tether.core.Connector;
+import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
 import dev.tether.core.SocketConnector;
 import dev.tether.tls.TlsConfig;
+import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsConnector;
+import java.time.Duration;
 import dev.tether.tls.testing.CertSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +77,19 @@ final class TlsFixture {
     TlsConnector tetherConnector() {
         TlsConfig config = certs.clientConfig().protocols(PROTOCOL).cipherSuites(CIPHER).build();
         return new TlsConnector(SocketConnector.create(), config);
+    }
+
+    /** Tether's TLS layer over {@link BareChannelConnection}, same CA, protocol and cipher. */
+    TlsConnection tetherOverBareChannel(Endpoint endpoint) throws Exception {
+        TlsConfig config = certs.clientConfig().protocols(PROTOCOL).cipherSuites(CIPHER).build();
+        Connector bare = (target, deadline) -> {
+            try {
+                return new BareChannelConnection(target);
+            } catch (IOException e) {
+                throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, target, e.getMessage(), e);
+            }
+        };
+        return new TlsConnector(bare, config).connect(endpoint, Deadline.after(Duration.ofSeconds(10)));
     }
 
     /** A connected, handshaken JDK client socket with the same settings. */

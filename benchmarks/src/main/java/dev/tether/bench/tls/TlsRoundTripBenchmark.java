@@ -38,9 +38,9 @@ public class TlsRoundTripBenchmark {
 
     private JdkTlsServer server;
     private TlsConnection tether;
+    private TlsConnection tetherBare;
+    private SSLSocket jdkTimed;
     private SSLSocket jdk;
-    private InputStream jdkIn;
-    private OutputStream jdkOut;
     private final ByteBuffer request = ByteBuffer.allocate(SIZE);
     private final ByteBuffer response = ByteBuffer.allocate(SIZE);
     private final byte[] jdkRequest = new byte[SIZE];
@@ -51,39 +51,66 @@ public class TlsRoundTripBenchmark {
         TlsFixture fixture = new TlsFixture();
         server = new JdkTlsServer(fixture.serverContext, JdkTlsServer.Mode.ECHO);
         tether = fixture.tetherConnector().connect(server.endpoint(), Deadline.after(Duration.ofSeconds(10)));
+        tetherBare = fixture.tetherOverBareChannel(server.endpoint());
         jdk = fixture.jdkSocket(server.endpoint());
-        jdkIn = jdk.getInputStream();
-        jdkOut = jdk.getOutputStream();
+        jdkTimed = fixture.jdkSocket(server.endpoint());
+        jdkTimed.setSoTimeout(30_000);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         tether.close();
+        tetherBare.close();
         jdk.close();
+        jdkTimed.close();
         server.close();
     }
 
+    /** Tether end to end: TlsConnection over the production SocketConnector, with a deadline on every call. */
     @Benchmark
     public int tetherTlsConnection() throws Exception {
+        return tetherRoundTrip(tether);
+    }
+
+    /** Tether's TLS layer alone, over a bare blocking channel without timeouts (like the plain SSLSocket). */
+    @Benchmark
+    public int tetherTlsOverBareChannel() throws Exception {
+        return tetherRoundTrip(tetherBare);
+    }
+
+    private int tetherRoundTrip(TlsConnection c) throws Exception {
         request.clear();
         Deadline deadline = Deadline.after(Duration.ofSeconds(10));
-        tether.write(request, deadline);
+        c.write(request, deadline);
         response.clear();
         while (response.hasRemaining()) {
-            if (tether.read(response, deadline) < 0) {
+            if (c.read(response, deadline) < 0) {
                 throw new IllegalStateException("server closed");
             }
         }
         return response.get(0);
     }
 
+    /** The JDK's SSLSocket without a read timeout. */
     @Benchmark
     public int jdkSslSocket() throws IOException {
-        jdkOut.write(jdkRequest);
-        jdkOut.flush();
+        return jdkRoundTrip(jdk);
+    }
+
+    /** The JDK's SSLSocket with SO_TIMEOUT set, as production code needs for a bounded read. */
+    @Benchmark
+    public int jdkSslSocketWithReadTimeout() throws IOException {
+        return jdkRoundTrip(jdkTimed);
+    }
+
+    private int jdkRoundTrip(SSLSocket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        out.write(jdkRequest);
+        out.flush();
         int got = 0;
         while (got < SIZE) {
-            int n = jdkIn.read(jdkResponse, got, SIZE - got);
+            int n = in.read(jdkResponse, got, SIZE - got);
             if (n < 0) {
                 throw new IllegalStateException("server closed");
             }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 final class BufferHolder {
     private final String name;
     private final BufferPool pool;
+    private final BufferPool largePool;
     private final boolean plaintext;
     private final int maxSize;
     private ByteBuffer buffer;
@@ -22,8 +23,14 @@ final class BufferHolder {
     private int dirty;
 
     BufferHolder(String name, BufferPool pool, boolean plaintext, int maxSize) {
+        this(name, pool, null, plaintext, maxSize);
+    }
+
+    /** {@code largePool}, if given, serves {@link #prepareLarge()}. */
+    BufferHolder(String name, BufferPool pool, BufferPool largePool, boolean plaintext, int maxSize) {
         this.name = name;
         this.pool = pool;
+        this.largePool = largePool;
         this.plaintext = plaintext;
         this.maxSize = maxSize;
     }
@@ -34,6 +41,14 @@ final class BufferHolder {
             buffer = pool.take(pool.bufferSize());
         }
         return buffer;
+    }
+
+    /** The buffer, taken from the large pool when none is held (for bulk writes). */
+    ByteBuffer prepareLarge() {
+        if (buffer == null && largePool != null) {
+            buffer = largePool.take(largePool.bufferSize());
+        }
+        return prepare();
     }
 
     /** The buffer, at least {@code minCapacity} bytes large. */
@@ -116,7 +131,11 @@ final class BufferHolder {
             Arrays.fill(old.array(), old.arrayOffset(), old.arrayOffset() + Math.min(dirty, old.capacity()), (byte) 0);
         }
         dirty = 0;
-        pool.give(old);
+        if (largePool != null && old.capacity() == largePool.bufferSize()) {
+            largePool.give(old);
+        } else {
+            pool.give(old);
+        }
     }
 
     /** Moves as much pending plaintext as fits into {@code dst}; returns the count. */

@@ -1,7 +1,6 @@
 package dev.tether.tls.internal;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -18,6 +17,12 @@ public final class BufferPool {
 
     /** The pool every connection uses. 64 buffers cap its retained memory at about 1.1 MiB. */
     public static final BufferPool SHARED = new BufferPool(BUFFER_SIZE, 64);
+
+    /**
+     * Network-out buffers for large writes: four records per socket write instead of one. 16 buffers cap its
+     * retained memory at about 1.1 MiB.
+     */
+    public static final BufferPool LARGE = new BufferPool(4 * BUFFER_SIZE, 16);
 
     private final int bufferSize;
     private final AtomicReferenceArray<ByteBuffer> slots;
@@ -40,7 +45,7 @@ public final class BufferPool {
             return ByteBuffer.allocate(minCapacity);
         }
         int n = slots.length();
-        int start = ThreadLocalRandom.current().nextInt(n);
+        int start = home(n);
         for (int i = 0; i < n; i++) {
             int slot = (start + i) % n;
             ByteBuffer b = slots.get(slot);
@@ -58,13 +63,23 @@ public final class BufferPool {
         }
         buffer.clear();
         int n = slots.length();
-        int start = ThreadLocalRandom.current().nextInt(n);
+        int start = home(n);
         for (int i = 0; i < n; i++) {
             int slot = (start + i) % n;
             if (slots.get(slot) == null && slots.compareAndSet(slot, null, buffer)) {
                 return;
             }
         }
+    }
+
+    /**
+     * Where a thread starts scanning. Each thread gives a buffer back to the slot it took it from, so a thread
+     * doing I/O usually finds its buffer at the first probe; different threads start apart to avoid contention.
+     */
+    @SuppressWarnings("deprecation")
+    private static int home(int n) {
+        long mixed = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+        return (int) ((mixed >>> 32) % n);
     }
 
     /** Buffers currently held by the pool (for tests and diagnostics). */

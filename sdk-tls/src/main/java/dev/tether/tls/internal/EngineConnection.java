@@ -91,6 +91,9 @@ public final class EngineConnection implements TlsConnection {
     private volatile long appBytesWritten;
     private volatile boolean resumed;
     private volatile SSLSession session;
+    /** The session's packet size, cached: JDK 17's {@code getSession()} takes the engine's lock on every call. */
+    private volatile int packetSize;
+    private volatile int applicationSize;
     /** Whether a TLS record has been seen from the peer (checked once for "is this TLS at all"). */
     private boolean firstRecordChecked;
 
@@ -105,7 +108,7 @@ public final class EngineConnection implements TlsConnection {
         this.observer = observer;
         this.netIn = new BufferHolder("network-in", pool, false, MAX_BUFFER_SIZE);
         this.appIn = new BufferHolder("plaintext-in", pool, true, MAX_BUFFER_SIZE);
-        this.netOut = new BufferHolder("network-out", pool, false, MAX_BUFFER_SIZE);
+        this.netOut = new BufferHolder("network-out", pool, BufferPool.LARGE, false, MAX_BUFFER_SIZE);
     }
 
     // ------------------------------------------------------------------------------------------ creation
@@ -255,6 +258,8 @@ public final class EngineConnection implements TlsConnection {
 
     private void finishHandshake() {
         session = engine.getSession();
+        packetSize = session.getPacketBufferSize();
+        applicationSize = session.getApplicationBufferSize();
         // A resumed session skips certificate verification, which is the one reliable sign of resumption.
         // A server only verifies (and so only notices resumption) when every client must present a certificate.
         resumed = (clientMode || config.clientAuth() == ClientAuth.REQUIRED) && !observer.peerVerified();
@@ -406,6 +411,10 @@ public final class EngineConnection implements TlsConnection {
                 return produced > 0 ? produced : -1;
             }
             if (!netIn.isEmpty()) {
+                if (!stageInAppIn && dst.remaining() < nextRecordLength()) {
+                    // The engine would answer BUFFER_OVERFLOW; stage at once instead of asking it first.
+                    stageInAppIn = true;
+                }
                 ByteBuffer target = stageInAppIn ? appIn.prepare() : dst;
                 SSLEngineResult r = unwrap(target);
                 if (target == dst) {
@@ -454,6 +463,18 @@ public final class EngineConnection implements TlsConnection {
         }
     }
 
+    /**
+     * The length of the next buffered record's payload (an upper bound of its plaintext), or 0 while its header
+     * is incomplete.
+     */
+    private int nextRecordLength() {
+        ByteBuffer in = netIn.buffer();
+        if (in == null || in.position() < 5) {
+            return 0;
+        }
+        return ((in.get(3) & 0xff) << 8) | (in.get(4) & 0xff);
+    }
+
     /** Handles what the engine asks for after a record was read: tasks, or handshake data to send. */
     private void afterReadProgress(HandshakeStatus status, Deadline deadline, boolean blocking)
             throws TetherException, SSLException {
@@ -468,6 +489,8 @@ public final class EngineConnection implements TlsConnection {
                 case FINISHED -> {
                     // A renegotiation the reader drove has ended: wake a writer waiting for it.
                     session = engine.getSession();
+                    packetSize = session.getPacketBufferSize();
+                    applicationSize = session.getApplicationBufferSize();
                     signalHandshakeProgress();
                     return;
                 }
@@ -580,7 +603,9 @@ public final class EngineConnection implements TlsConnection {
                 throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint,
                         RequestState.NOT_SENT, "output was shut down (close_notify sent)", null);
             }
-            ByteBuffer out = netOut.prepare();
+            int recordSize = packetSize;
+            // Several records per socket write for large payloads: fewer system calls for bulk transfers.
+            ByteBuffer out = src.remaining() > applicationSize ? netOut.prepareLarge() : netOut.prepare();
             while (src.hasRemaining()) {
                 SSLEngineResult r = wrap(src, out);
                 appBytesWritten += r.bytesConsumed();
@@ -600,7 +625,8 @@ public final class EngineConnection implements TlsConnection {
                         if (out.position() > 0) {
                             sent |= flushTracking(deadline, sent);
                         } else {
-                            out = netOut.enlarge(engine.getSession().getPacketBufferSize(), endpoint);
+                            recordSize = engine.getSession().getPacketBufferSize();
+                            out = netOut.enlarge(recordSize, endpoint);
                         }
                     }
                     case CLOSED -> throw new ConnectionClosedException(closeNotifyReceived
@@ -611,7 +637,7 @@ public final class EngineConnection implements TlsConnection {
                     case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
                     default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
                 }
-                if (out.position() > 0 && (!src.hasRemaining() || out.remaining() < engine.getSession().getPacketBufferSize())) {
+                if (out.position() > 0 && (!src.hasRemaining() || out.remaining() < recordSize)) {
                     sent |= flushTracking(deadline, sent);
                 }
             }
