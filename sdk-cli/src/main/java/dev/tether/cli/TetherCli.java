@@ -2,6 +2,7 @@ package dev.tether.cli;
 
 import dev.tether.cli.certs.CertsCommand;
 import dev.tether.cli.internal.Failures;
+import dev.tether.cli.probe.ProbeCommand;
 import dev.tether.cli.serve.ServeCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "TLS-secured, pooled, long-lived connections: tools for development and diagnosis.",
-        subcommands = {CertsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CertsCommand.class, ServeCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
