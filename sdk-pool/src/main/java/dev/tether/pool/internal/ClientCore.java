@@ -358,22 +358,13 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             holdingPermits = true;
         }
         if (!holdingPermits) {
-            ep.waiters.incrementAndGet();
-            totalWaiters.incrementAndGet();
-            try {
-                pc = pollReady(ep, true);
-                if (pc != null) {
-                    if (factory.validateForReuse(pc)) {
-                        ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
-                        return pc;
-                    }
-                    discardHolding(pc);
-                } else {
-                    acquirePermits(ep, deadline, start);
+            pc = acquirePermitsOrReady(ep, deadline, start);
+            if (pc != null) {
+                if (factory.validateForReuse(pc)) {
+                    ep.recordAcquire(System.nanoTime() - start, pc.uses++ > 0);
+                    return pc;
                 }
-            } finally {
-                ep.waiters.decrementAndGet();
-                totalWaiters.decrementAndGet();
+                discardHolding(pc);
             }
         }
         pc = borrow(ep, deadline, start);
@@ -381,15 +372,48 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         return pc;
     }
 
-    private void acquirePermits(EndpointPool ep, Deadline deadline, long start) throws TetherException {
+    /**
+     * Takes both permits, or a ready connection (which brings its own) that appeared while waiting. A caller
+     * counts itself in {@code waiters} only while it must wait, and looks at the ready list once more after
+     * doing so; a releasing caller publishes its connection before it reads {@code waiters}. So either the
+     * waiter sees the connection, or the releaser sees the waiter and hands a connection back with its permits.
+     *
+     * @return a ready connection holding both permits, or null when this caller now holds both permits
+     */
+    private PooledConnection<Req, Resp> acquirePermitsOrReady(EndpointPool ep, Deadline deadline, long start)
+            throws TetherException {
         long budget = Math.min(acquireTimeoutNanos, deadline.remainingNanos());
-        if (!tryAcquire(ep.permits, budget, ep)) {
-            throw exhausted(ep, start);
+        if (!ep.permits.tryAcquire()) {
+            ep.waiters.incrementAndGet();
+            try {
+                PooledConnection<Req, Resp> pc = pollReady(ep, true);
+                if (pc != null) {
+                    return pc;
+                }
+                if (!tryAcquire(ep.permits, budget, ep)) {
+                    throw exhausted(ep, start);
+                }
+            } finally {
+                ep.waiters.decrementAndGet();
+            }
         }
-        if (!tryAcquire(totalPermits, budget - (System.nanoTime() - start), ep)) {
-            ep.permits.release();
-            throw exhausted(ep, start);
+        if (!totalPermits.tryAcquire()) {
+            totalWaiters.incrementAndGet();
+            try {
+                PooledConnection<Req, Resp> pc = pollReady(ep, true);
+                if (pc != null) {
+                    ep.permits.release();
+                    return pc;
+                }
+                if (!tryAcquire(totalPermits, budget - (System.nanoTime() - start), ep)) {
+                    ep.permits.release();
+                    throw exhausted(ep, start);
+                }
+            } finally {
+                totalWaiters.decrementAndGet();
+            }
         }
+        return null;
     }
 
     /** Borrows from commons-pool2 while holding both permits; gives them back if that fails. */
