@@ -1,5 +1,6 @@
 package dev.tether.cli;
 
+import dev.tether.cli.bench.BenchCommand;
 import dev.tether.cli.certs.CertsCommand;
 import dev.tether.cli.internal.Failures;
 import dev.tether.cli.probe.ProbeCommand;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "TLS-secured, pooled, long-lived connections: tools for development and diagnosis.",
-        subcommands = {CertsCommand.class, ServeCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CertsCommand.class, ServeCommand.class, ProbeCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

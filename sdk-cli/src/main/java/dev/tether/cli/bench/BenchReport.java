@@ -1,0 +1,193 @@
+package dev.tether.cli.bench;
+
+import dev.tether.pool.DestroyReason;
+import dev.tether.pool.EndpointStats;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A finished benchmark: what was run, the {@link LoadRun} measurements and the client's pool counters, as a
+ * summary table for people, JSON for tools and the data of the HTML report.
+ */
+public final class BenchReport {
+    /** Percentiles listed in the summary and JSON. */
+    static final double[] PERCENTILES = {50, 90, 99, 99.9};
+
+    /** What was run. */
+    public record Setup(String target, String protocol, Optional<String> tlsProtocol, Optional<String> cipherSuite,
+                        int concurrency, int payloadBytes, int poolMax, boolean idempotent) {
+    }
+
+    private final Setup setup;
+    private final LoadRun run;
+    private final long retries;
+    private final long connectionsCreated;
+    private final long acquires;
+    private final long reuses;
+    private final Map<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
+
+    public BenchReport(Setup setup, LoadRun run, Map<?, EndpointStats> stats) {
+        this.setup = setup;
+        this.run = run;
+        long r = 0;
+        long c = 0;
+        long a = 0;
+        long u = 0;
+        for (EndpointStats s : stats.values()) {
+            r += s.retries();
+            c += s.created();
+            a += s.acquires();
+            u += s.reuses();
+            s.destroyedByReason().forEach((reason, n) -> destroyed.merge(reason, n, Long::sum));
+        }
+        retries = r;
+        connectionsCreated = c;
+        acquires = a;
+        reuses = u;
+    }
+
+    public Setup setup() {
+        return setup;
+    }
+
+    public LoadRun run() {
+        return run;
+    }
+
+    public long retries() {
+        return retries;
+    }
+
+    public long connectionsCreated() {
+        return connectionsCreated;
+    }
+
+    /** Acquires served by a connection that had been used before. */
+    public long connectionsReused() {
+        return reuses;
+    }
+
+    /** Connections closed during the run, by reason (reasons with none left out). */
+    public Map<DestroyReason, Long> connectionsDestroyed() {
+        Map<DestroyReason, Long> m = new EnumMap<>(DestroyReason.class);
+        destroyed.forEach((k, v) -> {
+            if (v > 0) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    /** The report as JSON-ready maps and lists. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", setup.target());
+        m.put("protocol", setup.protocol());
+        if (setup.tlsProtocol().isPresent()) {
+            Map<String, Object> tls = new LinkedHashMap<>();
+            tls.put("protocol", setup.tlsProtocol().get());
+            tls.put("cipherSuite", setup.cipherSuite().orElse(null));
+            m.put("tls", tls);
+        } else {
+            m.put("tls", null);
+        }
+        m.put("concurrency", setup.concurrency());
+        m.put("payloadBytes", setup.payloadBytes());
+        m.put("poolMax", setup.poolMax());
+        m.put("idempotent", setup.idempotent());
+        m.put("durationSeconds", run.elapsed().toNanos() / 1e9);
+        m.put("requests", run.requests());
+        m.put("successes", run.successes());
+        Map<String, Object> errors = new LinkedHashMap<>();
+        errors.put("total", run.errors());
+        errors.put("byType", new LinkedHashMap<>(run.errorsByType()));
+        m.put("errors", errors);
+        m.put("aborted", run.abortedBy() == null ? null : run.abortedBy().getMessage());
+        m.put("retries", retries);
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("created", connectionsCreated);
+        connections.put("reused", reuses);
+        connections.put("acquires", acquires);
+        Map<String, Object> byReason = new LinkedHashMap<>();
+        connectionsDestroyed().forEach((k, v) -> byReason.put(k.name().toLowerCase(Locale.ROOT), v));
+        connections.put("destroyed", byReason);
+        m.put("connections", connections);
+        m.put("throughputPerSecond", run.throughput());
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("p50", run.latencyMicros(50));
+        latency.put("p90", run.latencyMicros(90));
+        latency.put("p99", run.latencyMicros(99));
+        latency.put("p99_9", run.latencyMicros(99.9));
+        latency.put("max", run.maxLatencyMicros());
+        latency.put("mean", run.latencyNanos().getTotalCount() == 0 ? 0.0 : run.latencyNanos().getMean() / 1000.0);
+        latency.put("count", run.latencyNanos().getTotalCount());
+        m.put("latencyMicros", latency);
+        List<Map<String, Object>> timeline = new ArrayList<>();
+        for (LoadRun.Interval i : run.timeline()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("endSeconds", i.endSeconds());
+            t.put("successes", i.successes());
+            t.put("errors", i.errors());
+            t.put("callsPerSecond", i.callsPerSecond());
+            t.put("p99Micros", i.p99Micros());
+            timeline.add(t);
+        }
+        m.put("timeline", timeline);
+        return m;
+    }
+
+    /** The summary table printed at the end of a run. */
+    public void printSummary(PrintWriter out) {
+        row(out, "duration", String.format(Locale.ROOT, "%.2f s", run.elapsed().toNanos() / 1e9));
+        row(out, "requests", count(run.requests()));
+        row(out, "successes", count(run.successes()));
+        row(out, "errors", count(run.errors()));
+        run.errorsByType().forEach((type, n) -> row(out, "", count(n) + " " + type + ": "
+                + shorten(run.firstMessageByType().get(type))));
+        row(out, "retries", count(retries));
+        row(out, "throughput", count(Math.round(run.throughput())) + " calls/s");
+        row(out, "connections", count(connectionsCreated) + " created, " + count(reuses) + " reused ("
+                + percent(acquires == 0 ? 0 : (double) reuses / acquires) + " of " + count(acquires) + " acquires)");
+        Map<DestroyReason, Long> closed = connectionsDestroyed();
+        if (!closed.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            closed.forEach((k, v) -> parts.add(v + " " + k.name().toLowerCase(Locale.ROOT)));
+            row(out, "closed", String.join(", ", parts));
+        }
+        if (setup.tlsProtocol().isPresent()) {
+            row(out, "TLS", setup.tlsProtocol().get() + " " + setup.cipherSuite().orElse(""));
+        }
+        row(out, "latency (µs)", String.format(Locale.ROOT, "p50 %s   p90 %s   p99 %s   p99.9 %s   max %s",
+                micros(run.latencyMicros(50)), micros(run.latencyMicros(90)), micros(run.latencyMicros(99)),
+                micros(run.latencyMicros(99.9)), micros(run.maxLatencyMicros())));
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static String micros(double us) {
+        return us >= 100 ? String.format(Locale.ROOT, "%,.0f", us) : String.format(Locale.ROOT, "%.1f", us);
+    }
+
+    static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%.1f%%", ratio * 100);
+    }
+
+    private static String shorten(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.length() > 160 ? message.substring(0, 160) + "..." : message;
+    }
+
+    private static void row(PrintWriter out, String name, String value) {
+        out.printf("  %-14s %s%n", name, value);
+    }
+}
