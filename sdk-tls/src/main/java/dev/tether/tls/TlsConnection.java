@@ -11,7 +11,8 @@ import javax.net.ssl.SSLSession;
  * (server). Reads and writes carry application bytes; {@code read} returns -1 once the peer sent
  * close_notify, and reports a TCP close without it as a truncation ({@code ConnectionClosedException}).
  * {@link #readAvailable} processes TLS records already received without blocking, so a pool's liveness
- * check sees a peer's close_notify on an idle connection. {@link #close()} sends close_notify, bounded by
+ * check sees a peer's close_notify on an idle connection as -1; a TCP close between records (servers often
+ * drop idle connections without close_notify) also reads as -1 there, and marks the connection broken. {@link #close()} sends close_notify, bounded by
  * {@link TlsConfig#closeNotifyTimeout()}.
  *
  * <p>One reader and one writer may work at the same time; an idle connection holds no I/O buffers.

@@ -111,6 +111,24 @@ class CloseNotifyTest {
     }
 
     @Test
+    void idleCheckSeesABareTcpCloseAsEndOfStreamButReadsReportTheTruncation() throws Exception {
+        try (ServerListener listener = ServerListener.loopback()) {
+            CompletableFuture<TlsConnection> accepted = acceptOne(listener, certs.serverConfig().build());
+            try (TlsConnection client = connector(certs.clientConfig().build()).connect(listener.endpoint(), seconds(10))) {
+                EngineConnection server = (EngineConnection) accepted.get();
+                ByteBuffer buf = ByteBuffer.allocate(64);
+                assertThat(client.readAvailable(buf)).isZero();
+                server.transport().close();
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> client.readAvailable(buf) == -1);
+                assertThat(client.isBroken()).isTrue();
+                assertThatThrownBy(() -> client.read(buf, seconds(1)))
+                        .isInstanceOf(ConnectionClosedException.class)
+                        .hasMessageContaining("truncated");
+            }
+        }
+    }
+
+    @Test
     void killedOpenSslServerIsATruncation() throws Exception {
         OpenSslServer server = OpenSslServer.start(certs, "-naccept", "1");
         try (TlsConnection client = connector(certs.clientConfig().build()).connect(server.endpoint(), seconds(10))) {

@@ -460,6 +460,9 @@ public final class EngineConnection implements TlsConnection {
             if (n == 0) {
                 return produced;
             }
+            if (n < 0) {
+                return produced > 0 ? produced : -1;
+            }
         }
     }
 
@@ -793,7 +796,17 @@ public final class EngineConnection implements TlsConnection {
             n = transport.read(in, deadline);
         }
         if (n < 0) {
-            throw handshaking || !handshakeComplete ? peerClosedDuringHandshake() : truncated();
+            if (handshaking || !handshakeComplete) {
+                throw peerClosedDuringHandshake();
+            }
+            ConnectionClosedException truncation = truncated();
+            if (!blocking && netIn.isEmpty()) {
+                // An idle check (readAvailable) between records: the peer hung up on an idle connection, which many
+                // servers do without close_notify. Report end of stream; the connection is broken, so any later
+                // read reports the truncation.
+                return -1;
+            }
+            throw truncation;
         }
         if (!firstRecordChecked && n > 0) {
             checkLooksLikeTls();
