@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,9 +47,15 @@ class RenegotiationTest {
         }
     }
 
-    @Test
-    void serverInitiatedRenegotiationMidStream() throws Exception {
-        try (OpenSslServer server = OpenSslServer.start(certs, "-tls1_2", "-msg", "-naccept", "1");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"resumed", "full"})
+    void serverInitiatedRenegotiationMidStream(String kind) throws Exception {
+        // Without a session cache and tickets, the renegotiation is a full handshake: the server's certificate
+        // and name are verified again, from inside the read.
+        String[] args = kind.equals("full")
+                ? new String[] {"-tls1_2", "-msg", "-no_cache", "-no_ticket", "-naccept", "1"}
+                : new String[] {"-tls1_2", "-msg", "-naccept", "1"};
+        try (OpenSslServer server = OpenSslServer.start(certs, args);
              TlsConnection c = new TlsConnector(SocketConnector.create(), certs.clientConfig().build())
                      .connect(server.endpoint(), Deadline.after(Duration.ofSeconds(10)))) {
             server.awaitOutput("CIPHER is", Duration.ofSeconds(5));
@@ -70,6 +77,10 @@ class RenegotiationTest {
             assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("after");
             assertThat(server.output()).as("a second ClientHello reached the server")
                     .containsPattern("HelloRequest[\\s\\S]*<<< .*ClientHello");
+            if (kind.equals("full")) {
+                assertThat(server.output()).as("the server sent its certificate again")
+                        .containsPattern("HelloRequest[\\s\\S]*>>> .*Certificate");
+            }
             c.write(ByteBuffer.wrap("client-after-renegotiation\n".getBytes(StandardCharsets.US_ASCII)),
                     Deadline.after(Duration.ofSeconds(5)));
             server.awaitOutput("client-after-renegotiation", Duration.ofSeconds(5));

@@ -327,10 +327,24 @@ public final class EngineConnection implements TlsConnection {
         }
     }
 
+    /**
+     * Runs the engine's delegated tasks on this thread. Certificate checks run inside them, also during a
+     * renegotiation that a read or write drives, so the observer (expected server name) is bound around them.
+     */
     private HandshakeStatus runDelegatedTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
+        boolean bind = HandshakeObserver.current() != observer;
+        if (bind) {
+            observer.bind();
+        }
+        try {
+            Runnable task;
+            while ((task = engine.getDelegatedTask()) != null) {
+                task.run();
+            }
+        } finally {
+            if (bind) {
+                HandshakeObserver.unbind();
+            }
         }
         return engine.getHandshakeStatus();
     }
