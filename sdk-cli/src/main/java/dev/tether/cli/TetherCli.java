@@ -2,6 +2,7 @@ package dev.tether.cli;
 
 import dev.tether.cli.bench.BenchCommand;
 import dev.tether.cli.certs.CertsCommand;
+import dev.tether.cli.demo.DemoCommand;
 import dev.tether.cli.internal.Failures;
 import dev.tether.cli.probe.ProbeCommand;
 import dev.tether.cli.serve.ServeCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "TLS-secured, pooled, long-lived connections: tools for development and diagnosis.",
         subcommands = {CertsCommand.class, ServeCommand.class, ProbeCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+            DemoCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

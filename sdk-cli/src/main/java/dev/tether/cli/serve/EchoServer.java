@@ -159,8 +159,20 @@ public final class EchoServer implements AutoCloseable {
     public void restart() throws IOException {
         lifecycle.lock();
         try {
-            stop();
-            start();
+            Run old = current;
+            current = null;
+            if (old != null) {
+                // Listen again before closing the old connections, so the port is unavailable only for as long as
+                // rebinding takes, not for as long as saying goodbye to every client.
+                old.stopAccepting();
+            }
+            try {
+                start();
+            } finally {
+                if (old != null) {
+                    old.closeConnections();
+                }
+            }
         } finally {
             lifecycle.unlock();
         }
@@ -412,19 +424,29 @@ public final class EchoServer implements AutoCloseable {
         }
 
         void stop() {
+            stopAccepting();
+            closeConnections();
+        }
+
+        /** Closes the listening socket and waits for the accept thread to end. */
+        void stopAccepting() {
             stopping = true;
             try {
                 socket.close();
             } catch (IOException e) {
                 // The socket is unusable either way; the accept thread ends on the failure it causes.
             }
-            List<Connection> toClose = new ArrayList<>(open);
-            toClose.forEach(Connection::close);
             try {
                 acceptThread.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** Closes every connection this run accepted (TLS ones with close_notify). */
+        void closeConnections() {
+            List<Connection> toClose = new ArrayList<>(open);
+            toClose.forEach(Connection::close);
         }
     }
 
