@@ -9,10 +9,7 @@ import dev.tether.core.TetherException;
 import dev.tether.core.TimedOutException;
 import dev.tether.core.TransportOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -23,9 +20,11 @@ import java.util.Locale;
 /**
  * A {@link Connection} over a blocking {@link SocketChannel}, TCP or Unix-domain.
  *
- * <p>TCP reads wait through the channel's socket adaptor with {@code SO_TIMEOUT}: the JDK then polls the
- * socket itself, which parks a virtual thread instead of pinning its carrier, and costs no timer. Writes and
- * Unix-domain reads have no timed form in NIO, so {@link IoWatchdog} closes the channel if they overrun.
+ * <p>Reads and writes are plain blocking channel calls (one system call when data is there; on a virtual
+ * thread the JDK parks instead of blocking the carrier), and {@link IoWatchdog} closes the channel if one
+ * overruns its deadline. The JDK's own timed read (the socket adaptor with {@code SO_TIMEOUT}) was measured
+ * about 13% slower on 64-byte TLS round trips: on JDK 17 it flips the socket to non-blocking and back and
+ * polls on every read, five system calls where one will do.
  */
 public final class SocketConnection implements Connection {
     private final SocketChannel channel;
@@ -35,9 +34,6 @@ public final class SocketConnection implements Connection {
     private final SocketAddress remoteAddress;
     private final Instant createdAt = Instant.now();
     private final long createdAtNanos = System.nanoTime();
-    /** The socket adaptor's stream, for TCP reads with SO_TIMEOUT; null for Unix-domain channels. */
-    private final Socket socket;
-    private final InputStream timedInput;
     private final ChannelGuard readGuard = new ChannelGuard();
     private final ChannelGuard writeGuard = new ChannelGuard();
 
@@ -52,13 +48,6 @@ public final class SocketConnection implements Connection {
         this.options = options;
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
-        if (remoteAddress instanceof java.net.InetSocketAddress) {
-            socket = channel.socket();
-            timedInput = socket.getInputStream();
-        } else {
-            socket = null;
-            timedInput = null;
-        }
     }
 
     @Override
@@ -107,15 +96,12 @@ public final class SocketConnection implements Connection {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        long waitMillis = deadline.remainingMillisRoundedUp();
-        if (waitMillis <= 0) {
+        if (deadline.isExpired()) {
             throw readTimeout(deadline, null);
         }
         int n;
         try {
-            n = socket != null ? readTcp(dst, waitMillis) : readGuarded(dst, deadline);
-        } catch (SocketTimeoutException e) {
-            throw readTimeout(deadline, e);
+            n = readGuarded(dst, deadline);
         } catch (IOException e) {
             if (readGuard.fired) {
                 throw readTimeout(deadline, e);
@@ -125,22 +111,10 @@ public final class SocketConnection implements Connection {
         if (n > 0) {
             bytesRead += n;
         }
-        return n;
-    }
-
-    private int readTcp(ByteBuffer dst, long waitMillis) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, waitMillis));
-        if (dst.hasArray()) {
-            int n = timedInput.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
-            if (n > 0) {
-                dst.position(dst.position() + n);
-            }
-            return n;
-        }
-        byte[] chunk = new byte[Math.min(dst.remaining(), 16 * 1024)];
-        int n = timedInput.read(chunk, 0, chunk.length);
-        if (n > 0) {
-            dst.put(chunk, 0, n);
+        if (readGuard.fired) {
+            // The deadline closed the channel just as the read completed: the bytes are good, the connection is not.
+            markBroken(new TimedOutException(TimedOutException.Phase.READ, endpoint, deadline.budget(),
+                    RequestState.MAY_HAVE_BEEN_SENT, null));
         }
         return n;
     }
