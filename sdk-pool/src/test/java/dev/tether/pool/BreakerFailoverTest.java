@@ -34,7 +34,7 @@ class BreakerFailoverTest {
             try (TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
                     .endpoint(a.endpoint()).endpoint(b.endpoint())
                     .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(10).minimumCalls(5)
-                            .openDuration(Duration.ofMillis(300)).halfOpenCalls(2).build())
+                            .openDuration(Duration.ofSeconds(2)).halfOpenCalls(2).build())
                     .retry(RetrySettings.builder().initialBackoff(Duration.ofMillis(5)).build())
                     .listener(listener)
                     .build()) {

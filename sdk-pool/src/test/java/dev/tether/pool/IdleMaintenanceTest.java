@@ -50,7 +50,7 @@ class IdleMaintenanceTest {
 
     @Test
     void keepAlivePingsHoldAnIdleConnectionOpenAgainstTheServersIdleTimeout() throws Exception {
-        try (FaultyServer server = FaultyServer.start().closeIdleAfter(Duration.ofMillis(600));
+        try (FaultyServer server = FaultyServer.start().closeIdleAfter(Duration.ofMillis(1500));
              TetherClient<String, String> client = Clients.forServer(server)
                      .pool(PoolSettings.builder().keepAliveInterval(Duration.ofMillis(150))
                              .keepAliveTimeout(Duration.ofMillis(100)).maintenanceInterval(Duration.ofMillis(20)).build())

@@ -53,8 +53,9 @@ class UnresponsivePeerTest {
                             return null;
                         } catch (TimedOutException e) {
                             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-                            // The deadline bounds the whole call, retries included (the slack covers scheduling).
-                            assertThat(tookMillis).isLessThan(timeout.toMillis() + 1_000);
+                            // The deadline bounds the whole call, retries included (the slack covers scheduling on a
+                            // loaded 2-core machine; a call not bounded by its deadline would wait 30s or more).
+                            assertThat(tookMillis).isLessThan(timeout.toMillis() + 3_000);
                             return e;
                         }
                     }));

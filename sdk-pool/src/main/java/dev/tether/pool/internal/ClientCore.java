@@ -112,7 +112,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         // Freed capacity is never refilled on the returning caller's thread: that would connect inside a release.
         pool.setReuseCapacityOnReturn(false);
         pool.setReuseCapacityOnMaintenance(false);
-        this.totalPermits = new Semaphore(ps.maxTotal());
+        this.totalPermits = new Semaphore(ps.maxTotal(), true);
         this.lifo = ps.lifo();
         this.acquireTimeoutNanos = ps.acquireTimeout().toNanos();
         this.balancer = new Balancer(pools, config.loadBalancing());
@@ -383,7 +383,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private PooledConnection<Req, Resp> acquirePermitsOrReady(EndpointPool ep, Deadline deadline, long start)
             throws TetherException {
         long budget = Math.min(acquireTimeoutNanos, deadline.remainingNanos());
-        if (!ep.permits.tryAcquire()) {
+        // Fair permits, and no barging past callers already queued: under saturation they are served in order.
+        if (ep.permits.hasQueuedThreads() || !ep.permits.tryAcquire()) {
             ep.waiters.incrementAndGet();
             try {
                 PooledConnection<Req, Resp> pc = pollReady(ep, true);
@@ -397,7 +398,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                 ep.waiters.decrementAndGet();
             }
         }
-        if (!totalPermits.tryAcquire()) {
+        if (totalPermits.hasQueuedThreads() || !totalPermits.tryAcquire()) {
             totalWaiters.incrementAndGet();
             try {
                 PooledConnection<Req, Resp> pc = pollReady(ep, true);
@@ -487,9 +488,6 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     private static boolean tryAcquire(Semaphore s, long nanos, EndpointPool ep) throws CallInterruptedException {
-        if (s.tryAcquire()) {
-            return true;
-        }
         if (nanos <= 0) {
             return false;
         }

@@ -48,7 +48,7 @@ final class EndpointPool {
                  Listeners listeners) {
         this.endpoint = endpoint;
         this.index = index;
-        this.permits = new Semaphore(maxConnections);
+        this.permits = new Semaphore(maxConnections, true);
         for (int i = 0; i < destroyed.length; i++) {
             destroyed[i] = new LongAdder();
         }
