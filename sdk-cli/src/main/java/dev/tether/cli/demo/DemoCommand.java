@@ -180,8 +180,8 @@ public final class DemoCommand implements Callable<Integer> {
         int open = server.openConnections();
         try {
             server.restart();
-            out.printf(Locale.ROOT, "  >> restarted the server: %d open connection(s) dropped, listening again on"
-                    + " port %d after %.1f ms%n", open, server.port(), (System.nanoTime() - begin) / 1e6);
+            out.printf(Locale.ROOT, "  >> restarted the server in %.1f ms: %d open connection(s) dropped, listening"
+                    + " again on port %d%n", (System.nanoTime() - begin) / 1e6, open, server.port());
         } catch (java.io.IOException e) {
             out.println("  >> the server could not listen again on port " + server.port() + ": " + e.getMessage());
         }

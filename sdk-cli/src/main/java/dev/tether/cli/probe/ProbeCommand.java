@@ -98,7 +98,8 @@ public final class ProbeCommand implements Callable<Integer> {
         out.println("tether probe " + r.endpoint + ": OK");
         row(out, "connected to", address(r) + " (TCP connect " + millis(r.tcpConnect) + ")");
         row(out, "handshake", millis(r.handshake) + ", " + (r.resumed ? "resumed" : "full (not resumed)")
-                + "; " + resumption(r.secondResumed));
+                + "; the first in this process, so it includes the JVM's TLS warm-up");
+        row(out, "2nd handshake", resumption(r));
         row(out, "protocol", r.protocol);
         row(out, "cipher suite", r.cipherSuite);
         row(out, "ALPN", r.alpn.orElse("none negotiated"));
@@ -150,6 +151,7 @@ public final class ProbeCommand implements Callable<Integer> {
             m.put("alpn", r.alpn.orElse(null));
             m.put("resumed", r.resumed);
             m.put("secondConnectionResumed", r.secondResumed);
+            m.put("secondConnectionMillis", r.secondConnect == null ? null : r.secondConnect.toNanos() / 1e6);
             m.put("clientCertificate", r.clientCertificateSent);
             m.put("trust", r.trust);
             m.put("note", r.afterHandshake);
@@ -159,11 +161,12 @@ public final class ProbeCommand implements Callable<Integer> {
         return m;
     }
 
-    private static String resumption(Boolean second) {
-        if (second == null) {
+    private static String resumption(ProbeReport r) {
+        if (r.secondResumed == null) {
             return "a second connection could not be made to check resumption";
         }
-        return second ? "a second connection resumed the session" : "a second connection did not resume the session";
+        return millis(r.secondConnect) + " connect and handshake, "
+                + (r.secondResumed ? "resumed the session" : "did not resume the session (full handshake)");
     }
 
     private static String address(ProbeReport r) {

@@ -25,6 +25,8 @@ final class ProbeReport {
     boolean resumed;
     /** Whether a second connection resumed the first one's session; null when that could not be tried. */
     Boolean secondResumed;
+    /** TCP connect plus handshake of that second connection, when it was made. */
+    Duration secondConnect;
     List<X509Certificate> chain = List.of();
     /** Whether the leaf matches {@link #serverName}; null when no certificate was seen. */
     Boolean nameMatched;

@@ -83,7 +83,7 @@ final class Prober {
                 return failed(report, late);
             }
         }
-        report.secondResumed = secondConnectionResumed(connector);
+        report.secondResumed = secondConnectionResumed(connector, report);
         return report;
     }
 
@@ -117,8 +117,10 @@ final class Prober {
     }
 
     /** Whether a new connection with the same client resumes the session; null when it could not be tried. */
-    private Boolean secondConnectionResumed(TlsConnector connector) {
+    private Boolean secondConnectionResumed(TlsConnector connector, ProbeReport report) {
+        long start = System.nanoTime();
         try (TlsConnection again = connector.connect(endpoint, Deadline.after(timeout))) {
+            report.secondConnect = Duration.ofNanos(System.nanoTime() - start);
             return again.isResumed();
         } catch (TetherException e) {
             return null;

@@ -28,7 +28,7 @@ class DemoCommandTest {
         assertThat(pki.resolve("client.key")).exists();
         assertThat(r.out()).contains("Created a development PKI in " + pki)
                 .contains("Started a mutual-TLS echo server on 127.0.0.1:")
-                .contains(">> restarted the server:")
+                .contains(">> restarted the server in ")
                 .contains("errors         0")
                 .contains("TLS            TLSv1.3 TLS_")
                 .contains("client cert    CN=tether-dev-client")
