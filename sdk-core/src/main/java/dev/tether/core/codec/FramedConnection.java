@@ -161,10 +161,12 @@ public final class FramedConnection<Req, Resp> implements AutoCloseable {
         return receive(deadline);
     }
 
-    /** Closes the underlying connection and drops the read buffer. */
+    /**
+     * Closes the underlying connection. Safe while another thread is in {@link #receive}: that read fails
+     * with a typed error and drops the buffer itself, so the buffer is never touched from two threads.
+     */
     @Override
     public void close() {
-        buffer = null;
         connection.close();
     }
 
@@ -180,12 +182,13 @@ public final class FramedConnection<Req, Resp> implements AutoCloseable {
     /** Reads once into the free space after the buffered bytes; returns what the connection read. */
     private int fill(Deadline deadline) throws TetherException {
         makeRoom();
-        int start = buffer.position();
-        buffer.position(buffer.limit()).limit(buffer.capacity());
+        ByteBuffer buf = buffer;
+        int start = buf.position();
+        buf.position(buf.limit()).limit(buf.capacity());
         try {
-            return connection.read(buffer, deadline);
+            return connection.read(buf, deadline);
         } finally {
-            buffer.limit(buffer.position()).position(start);
+            buf.limit(buf.position()).position(start);
         }
     }
 

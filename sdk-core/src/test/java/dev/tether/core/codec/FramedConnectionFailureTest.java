@@ -153,6 +153,33 @@ class FramedConnectionFailureTest {
     }
 
     @Test
+    void closingWhileAnotherThreadReceivesFailsThatReadTyped() throws Exception {
+        CountDownLatch testDone = new CountDownLatch(1);
+        try (ScriptedPeer peer = ScriptedPeer.start(ScriptedPeer.script().expect("PING\n").await(testDone));
+             FramedConnection<String, String> conn = open(peer.endpoint(), LineCodec.create())) {
+            java.util.concurrent.CompletableFuture<Throwable> reader = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    conn.exchange("PING", deadline());
+                    reader.complete(null);
+                } catch (Throwable e) {
+                    reader.complete(e);
+                }
+            });
+            t.start();
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> conn.connection().bytesWritten() == 5);
+
+            conn.close();
+
+            Throwable failure = reader.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            testDone.countDown();
+            assertThat(failure).isInstanceOfSatisfying(ConnectionClosedException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ConnectionClosedException.Reason.CLOSED_LOCALLY));
+            assertThat(conn.connection().isOpen()).isFalse();
+        }
+    }
+
+    @Test
     void peerResetMidResponseIsConnectionClosed() throws Exception {
         try (ScriptedPeer peer = ScriptedPeer.start(ScriptedPeer.script()
                 .expect("Q\n")
