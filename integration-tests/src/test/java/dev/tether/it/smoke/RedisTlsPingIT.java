@@ -2,7 +2,7 @@ package dev.tether.it.smoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.it.support.OpensslPki;
+import dev.tether.it.support.Pki;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.TestImage;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.MountableFile;
 
 /**
  * Proves the image's Redis 7 serves TLS with client certificates required: {@code redis-cli} inside
@@ -30,28 +29,26 @@ import org.testcontainers.utility.MountableFile;
 class RedisTlsPingIT {
 
     private static final int TLS_PORT = 6380;
-    private static final String CA = "/tls/ca.crt";
 
     @TempDir
     static Path pkiDir;
 
-    private static OpensslPki pki;
-    private static OpensslPki.Leaf client;
+    private static Pki pki;
+    private static Pki.Leaf client;
     private static GenericContainer<?> redis;
 
     @BeforeAll
     static void startRedis() throws IOException {
-        pki = OpensslPki.create(pkiDir);
-        OpensslPki.Leaf server = pki.issue("server", "DNS:localhost", "IP:127.0.0.1");
-        client = pki.issue("client", "DNS:client");
-        redis = TestImage.container("redis-tls")
-                .withCopyToContainer(MountableFile.forHostPath(pki.directory()), "/tls")
+        pki = Pki.create(pkiDir, "smoke");
+        Pki.Leaf server = pki.server("server", "localhost");
+        client = pki.client("client");
+        redis = pki.copyInto(TestImage.container("redis-tls"))
                 .withCommand("redis-server",
                         "--port", "0",
                         "--tls-port", Integer.toString(TLS_PORT),
-                        "--tls-cert-file", "/tls/" + server.certificateFileName(),
-                        "--tls-key-file", "/tls/" + server.keyFileName(),
-                        "--tls-ca-cert-file", CA,
+                        "--tls-cert-file", server.containerCertificate(),
+                        "--tls-key-file", server.containerKey(),
+                        "--tls-ca-cert-file", pki.containerCaCertificate(),
                         "--tls-auth-clients", "yes",
                         "--save", "",
                         "--appendonly", "no",
@@ -72,8 +69,8 @@ class RedisTlsPingIT {
 
     @Test
     void redisCliWithAClientCertificateGetsPong() throws Exception {
-        ExecResult ping = redis.execInContainer("redis-cli", "--tls", "--cacert", CA,
-                "--cert", "/tls/" + client.certificateFileName(), "--key", "/tls/" + client.keyFileName(),
+        ExecResult ping = redis.execInContainer("redis-cli", "--tls", "--cacert", pki.containerCaCertificate(),
+                "--cert", client.containerCertificate(), "--key", client.containerKey(),
                 "-p", Integer.toString(TLS_PORT), "PING");
 
         assertThat(ping.getExitCode()).as("redis-cli exit code, stderr: %s", ping.getStderr()).isZero();
@@ -82,7 +79,7 @@ class RedisTlsPingIT {
 
     @Test
     void redisCliWithoutAClientCertificateIsRefused() throws Exception {
-        ExecResult ping = redis.execInContainer("redis-cli", "--tls", "--cacert", CA,
+        ExecResult ping = redis.execInContainer("redis-cli", "--tls", "--cacert", pki.containerCaCertificate(),
                 "-p", Integer.toString(TLS_PORT), "PING");
 
         assertThat(ping.getExitCode()).isNotZero();
