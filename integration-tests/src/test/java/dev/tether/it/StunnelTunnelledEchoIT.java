@@ -29,8 +29,8 @@ import org.testcontainers.containers.GenericContainer;
 
 /**
  * Scenario 4: stunnel in server mode, requiring client certificates, tunnels to an echo service. Frames from
- * empty to a quarter of a megabyte must come back byte for byte; stunnel must have accepted (and verified the
- * client certificate of) exactly the connections the pool opened; and stunnel's idle timeout, which ends a
+ * empty to a quarter of a megabyte must come back byte for byte; stunnel must have accepted exactly the
+ * connections the pool opened, verifying our client certificate; and stunnel's idle timeout, which ends a
  * quiet connection with a TCP reset rather than a close_notify, must never surface as a failed call.
  */
 @RequiresDocker
@@ -83,13 +83,14 @@ class StunnelTunnelledEchoIT {
             assertThat(outcome.failures()).isEmpty();
             assertThat(outcome.succeeded()).isEqualTo(3_000);
             long created = client.stats().get(endpoint).created();
-            Awaitility.await("stunnel logging every pooled connection it accepted and verified")
+            Awaitility.await("stunnel logging every pooled connection it accepted")
                     .atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> {
-                        assertThat(TlsServers.countLogLines(stunnel, ACCEPTED) - acceptedBefore).isEqualTo(created);
-                        assertThat(TlsServers.countLogLines(stunnel, CLIENT_VERIFIED) - verifiedBefore)
-                                .isEqualTo(created);
-                    });
+                    .untilAsserted(() -> assertThat(TlsServers.countLogLines(stunnel, ACCEPTED) - acceptedBefore)
+                            .isEqualTo(created));
+            // A connection that resumes an earlier TLS session is not verified again (its identity comes from
+            // the session), so stunnel logs a verification for the full handshakes only.
+            assertThat(TlsServers.countLogLines(stunnel, CLIENT_VERIFIED) - verifiedBefore)
+                    .as("client certificates stunnel verified").isBetween(1, (int) created);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.tether.it.support;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
@@ -37,6 +40,10 @@ public final class TestImage {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Keyed by identity: containers compare by configuration, which changes as a test sets them up. */
+    private static final Map<GenericContainer<?>, ServerOutput> OUTPUTS =
+            Collections.synchronizedMap(new IdentityHashMap<>());
+
     private TestImage() {
     }
 
@@ -54,9 +61,25 @@ public final class TestImage {
      * logger {@code it.container.<logName>}, so a failing scenario shows what the server said.
      */
     public static GenericContainer<?> container(String logName) {
-        return new GenericContainer<>(name())
+        ServerOutput output = new ServerOutput();
+        GenericContainer<?> container = new GenericContainer<>(name())
                 .withImagePullPolicy(NEVER_PULL)
                 .withStartupTimeout(STARTUP_TIMEOUT)
-                .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("it.container." + logName)));
+                .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("it.container." + logName)))
+                .withLogConsumer(output);
+        OUTPUTS.put(container, output);
+        return container;
+    }
+
+    /**
+     * What a container made by {@link #container} has printed since it started (until it is first stopped:
+     * output after a restart is not followed).
+     */
+    public static ServerOutput output(GenericContainer<?> container) {
+        ServerOutput output = OUTPUTS.get(container);
+        if (output == null) {
+            throw new IllegalArgumentException("not a container made by TestImage.container: " + container);
+        }
+        return output;
     }
 }

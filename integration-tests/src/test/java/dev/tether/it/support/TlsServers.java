@@ -113,6 +113,9 @@ public final class TlsServers {
                                                    Duration clientTimeout) {
         String config = String.join("\n",
                 "global",
+                // One thread: with several, HAProxy drops a stdout log line when two threads write at once
+                // (seen when sessions end together), and the scenarios count these lines.
+                "  nbthread 1",
                 "  log stdout format raw local0 info",
                 "defaults",
                 "  mode tcp",
@@ -248,7 +251,10 @@ public final class TlsServers {
         }
     }
 
-    /** How many lines of {@code container}'s output so far (stdout and stderr) match {@code pattern}. */
+    /**
+     * How many lines of {@code container}'s output so far (stdout and stderr, see {@link ServerOutput}) match
+     * {@code pattern}.
+     */
     public static int countLogLines(GenericContainer<?> container, Pattern pattern) {
         return matchingLogLines(container, pattern).size();
     }
@@ -256,7 +262,7 @@ public final class TlsServers {
     /** The lines of {@code container}'s output so far that match {@code pattern}, in order. */
     public static List<Matcher> matchingLogLines(GenericContainer<?> container, Pattern pattern) {
         List<Matcher> matches = new ArrayList<>();
-        for (String line : container.getLogs().split("\n")) {
+        for (String line : TestImage.output(container).lines()) {
             Matcher m = pattern.matcher(line);
             if (m.find()) {
                 matches.add(m);
