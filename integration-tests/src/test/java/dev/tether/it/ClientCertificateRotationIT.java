@@ -137,7 +137,8 @@ class ClientCertificateRotationIT {
             Awaitility.await("calls started after the reload")
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> load.failed() > 0
-                            || observations.stream().filter(o -> o.startNanos() > reloadedAt).count() >= CALLS_PER_PHASE);
+                            || observations.stream().filter(o -> o.startNanos() > reloadedAt).count()
+                            >= CALLS_PER_PHASE);
             outcome = load.stop(Duration.ofSeconds(30));
 
             stats = client.stats().get(endpoint);

@@ -77,7 +77,8 @@ class HaproxyTls12FixedCipherIT {
                 .endpoint(endpoint)
                 .connector(connector)
                 .build()) {
-            CallLoad.Outcome outcome = CallLoad.run(8, 1_000, Duration.ofMinutes(1), (caller, seq) -> echo(client, seq));
+            CallLoad.Outcome outcome = CallLoad.run(8, 1_000, Duration.ofMinutes(1),
+                    (caller, seq) -> echo(client, seq));
 
             assertThat(outcome.failures()).isEmpty();
             created = client.stats().get(endpoint).created();
@@ -108,7 +109,8 @@ class HaproxyTls12FixedCipherIT {
                 .build()) {
             List<CallLoad.Failure> failures = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
-                CallLoad.Outcome burst = CallLoad.run(8, 500, Duration.ofMinutes(1), (caller, seq) -> echo(client, seq));
+                CallLoad.Outcome burst = CallLoad.run(8, 500, Duration.ofMinutes(1),
+                        (caller, seq) -> echo(client, seq));
                 failures.addAll(burst.failures());
                 int r = round;
                 Awaitility.await("HAProxy closing idle sessions after round " + r)

@@ -80,13 +80,14 @@ class NginxIdleTimeoutHiddenFromCallersIT {
             List<CallLoad.Failure> failures = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 int r = round;
-                CallLoad.Outcome burst = CallLoad.run(CALLERS, CALLS_PER_BURST, Duration.ofMinutes(1), (caller, seq) -> {
-                    String request = "round " + r + " call " + seq;
-                    String reply = client.call(request);
-                    if (!request.equals(reply)) {
-                        throw new AssertionError("expected echo of '" + request + "' but got '" + reply + "'");
-                    }
-                });
+                CallLoad.Outcome burst = CallLoad.run(CALLERS, CALLS_PER_BURST, Duration.ofMinutes(1),
+                        (caller, seq) -> {
+                            String request = "round " + r + " call " + seq;
+                            String reply = client.call(request);
+                            if (!request.equals(reply)) {
+                                throw new AssertionError("expected echo of '" + request + "' but got '" + reply + "'");
+                            }
+                        });
                 failures.addAll(burst.failures());
                 assertThat(burst.succeeded()).as("calls that succeeded in round %d", round)
                         .isEqualTo(CALLS_PER_BURST - burst.failures().size());

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Caller threads that make calls against a server, either a fixed number in all ({@link #run}) or until told to
- * stop ({@link #start} and {@link #stop()}). Every failure is kept with the caller and sequence number that
- * hit it, so an assertion can show exactly which calls went wrong instead of only how many.
+ * Caller threads that make calls against a server, either a fixed number in all ({@link #run}) or until told
+ * to stop ({@link #start} and {@link #stop(Duration)}). Every failure is kept with the caller and sequence
+ * number that hit it, so an assertion can show exactly which calls went wrong instead of only how many.
  */
 public final class CallLoad {
 
@@ -60,10 +60,9 @@ public final class CallLoad {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final LongAdder succeeded = new LongAdder();
     private final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicLong tickets = new AtomicLong();
     private final CountDownLatch finished;
     private final long startNanos;
-
-    private final AtomicLong tickets = new AtomicLong();
 
     private CallLoad(int callers, long totalCalls, Call call, String name) {
         if (callers < 1) {
@@ -114,7 +113,7 @@ public final class CallLoad {
         return load.outcome();
     }
 
-    /** Starts {@code callers} threads calling until {@link #stop()}. */
+    /** Starts {@code callers} threads calling until {@link #stop(Duration)}. */
     public static CallLoad start(int callers, String name, Call call) {
         return new CallLoad(callers, Long.MAX_VALUE, call, name);
     }
@@ -145,8 +144,9 @@ public final class CallLoad {
     private List<String> stuckThreads() {
         List<String> stuck = new ArrayList<>();
         for (Thread t : threads) {
+            StackTraceElement[] stack = t.getStackTrace();
             if (t.isAlive()) {
-                stuck.add(t.getName() + " " + List.of(t.getStackTrace()).subList(0, Math.min(8, t.getStackTrace().length)));
+                stuck.add(t.getName() + " " + List.of(stack).subList(0, Math.min(8, stack.length)));
             }
         }
         return stuck;
