@@ -160,6 +160,13 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
     /** The borrow-time check, also used for connections handed off without passing through commons-pool2. */
     boolean validateForReuse(PooledConnection<Req, Resp> pc) {
         long now = System.nanoTime();
+        if (pc.madeForThisBorrow) {
+            // Just connected for this caller. Material reloaded during its handshake does not make it unsound,
+            // and rejecting it here would fail the borrow (commons-pool2 does not retry a fresh object that fails
+            // validation). It is retired by generation as soon as it is returned.
+            pc.madeForThisBorrow = false;
+            return pc.connection.isOpen() && !pc.connection.isBroken();
+        }
         if (!passesStaticChecks(pc, now)) {
             return false;
         }
@@ -238,6 +245,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
 
     @Override
     public void passivateObject(Endpoint endpoint, PooledObject<PooledConnection<Req, Resp>> p) {
-        // Nothing to reset: the client checked the connection is clean (no buffered input) before returning it.
+        // The client checked the connection is clean (no buffered input) before returning it. From now on it
+        // is an idle connection like any other, whatever borrow it was made for (pre-warmed ones land here too).
+        p.getObject().madeForThisBorrow = false;
     }
 }

@@ -24,6 +24,11 @@ final class PooledConnection<Req, Resp> {
     volatile long lastAliveNanos;
     /** Acquires so far; read and written only by the holder of the connection. */
     long uses;
+    /**
+     * True from creation until the connection first rests in the pool: it was made for the borrow now
+     * validating it, with material that was current when its handshake began.
+     */
+    volatile boolean madeForThisBorrow = true;
 
     private final AtomicReference<DestroyReason> retireReason = new AtomicReference<>();
     private final AtomicBoolean destroyed = new AtomicBoolean();
