@@ -14,57 +14,121 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The {@link PooledEchoBenchmark} comparison run round by round in one process, alternating pooled calls, one
  * JDK socket per thread and one Tether connection per thread: on a machine whose load drifts (a shared CI box),
- * ratios taken within a round are steadier than separate JMH trials. Not a JMH benchmark.
+ * ratios taken within a round are steadier than separate JMH trials. Not a JMH benchmark. Any failed call aborts
+ * the run, so a printed figure always counts successful round trips only.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tether.bench.pool.InterleavedEchoComparison
  * <threads> <plain|tls> <rounds>}
  */
 public final class InterleavedEchoComparison {
-  private InterleavedEchoComparison() {
-  }
+    private static final int CALLS_PER_THREAD_PER_SLICE = 1500;
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
-  public static void main(String[] a) throws Exception {
-    int threads = Integer.parseInt(a[0]); boolean tls = a[1].equals("tls"); int rounds = Integer.parseInt(a[2]);
-    EchoServers s = new EchoServers();
-    Endpoint ep = tls ? s.tlsEndpoint() : s.plainEndpoint();
-    TetherClient.Builder<byte[], byte[]> b = TetherClient.builder(LengthPrefixedCodec.create()).endpoint(ep)
-        .pool(PoolSettings.builder().maxTotal(128).maxPerEndpoint(128).build());
-    if (tls) b.tls(s.clientTlsConfig());
-    TetherClient<byte[], byte[]> client = b.build();
-    List<PooledEchoBenchmark.OwnSocket> socks = new ArrayList<>();
-    PooledEchoBenchmark.Setting setting = new PooledEchoBenchmark.Setting();
-    setting.transport = a[1]; setting.servers = s;
-    for (int i = 0; i < threads; i++) { PooledEchoBenchmark.OwnSocket o = new PooledEchoBenchmark.OwnSocket(); o.open(setting); socks.add(o); }
-    List<FramedConnection<byte[], byte[]>> owns = new ArrayList<>();
-    Connector plainC = SocketConnector.create();
-    Connector conn = tls ? new TlsConnector(plainC, s.clientTlsConfig()) : plainC;
-    for (int i = 0; i < threads; i++) owns.add(new FramedConnection<>(conn.connect(ep, Deadline.after(Duration.ofSeconds(5))), LengthPrefixedCodec.create()));
-    byte[] p = PooledEchoBenchmark.PAYLOAD;
-    CallOptions o = CallOptions.timeout(Duration.ofSeconds(10));
-    ExecutorService ex = Executors.newFixedThreadPool(threads);
-    List<Double> ratios = new ArrayList<>(), ratios2 = new ArrayList<>(), ratios3 = new ArrayList<>();
-    for (int round = 0; round < rounds; round++) {
-      double[] r = new double[3];
-      for (int mode = 0; mode < 3; mode++) {
-        int m = mode; int n = 1500;
-        CountDownLatch done = new CountDownLatch(threads);
-        long t0 = System.nanoTime();
-        for (int t = 0; t < threads; t++) { int ti = t; ex.submit(() -> { try { for (int i = 0; i < n; i++) { if (m == 0) client.call(p, o); else if (m == 1) socks.get(ti).roundTrip(); else owns.get(ti).exchange(p, Deadline.after(Duration.ofSeconds(10))); } } catch (Exception e) { e.printStackTrace(); } done.countDown(); }); }
-        done.await();
-        r[mode] = threads * (double) n / ((System.nanoTime() - t0) / 1e9);
-      }
-      if (round > 0) { ratios.add(r[0] / r[1]); ratios2.add(r[2] / r[1]); ratios3.add(r[0] / r[2]); }
-      System.out.printf("round %d: pooled %.0f, own %s %.0f, own Tether %.0f ops/s; pooled/jdk %.2f tether/jdk %.2f pooled/tether %.2f%n", round, r[0], tls ? "SSLSocket" : "Socket", r[1], r[2], r[0] / r[1], r[2] / r[1], r[0] / r[2]);
+    /** One way of making a 64-byte round trip from caller thread {@code thread}. */
+    @FunctionalInterface
+    private interface RoundTrip {
+        void run(int thread) throws Exception;
     }
-    Collections.sort(ratios); Collections.sort(ratios2); Collections.sort(ratios3);
-    System.out.printf("medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, pooled/tether-own %.2f%n", ratios.size(), ratios.get(ratios.size() / 2), ratios2.get(ratios2.size() / 2), ratios3.get(ratios3.size() / 2));
-    ex.shutdown(); client.close(); System.exit(0);
-  }
+
+    private InterleavedEchoComparison() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3 || !(args[1].equals("plain") || args[1].equals("tls"))) {
+            throw new IllegalArgumentException("usage: InterleavedEchoComparison <threads> <plain|tls> <rounds>");
+        }
+        int threads = Integer.parseInt(args[0]);
+        boolean tls = args[1].equals("tls");
+        int rounds = Integer.parseInt(args[2]);
+
+        EchoServers servers = new EchoServers();
+        Endpoint endpoint = tls ? servers.tlsEndpoint() : servers.plainEndpoint();
+        TetherClient.Builder<byte[], byte[]> builder = TetherClient.builder(LengthPrefixedCodec.create())
+                .endpoint(endpoint)
+                .pool(PoolSettings.builder().maxTotal(128).maxPerEndpoint(128).build());
+        if (tls) {
+            builder.tls(servers.clientTlsConfig());
+        }
+        PooledEchoBenchmark.Setting setting = new PooledEchoBenchmark.Setting();
+        setting.transport = args[1];
+        setting.servers = servers;
+        List<PooledEchoBenchmark.OwnSocket> ownSockets = new ArrayList<>();
+        List<FramedConnection<byte[], byte[]>> ownTether = new ArrayList<>();
+        Connector plain = SocketConnector.create();
+        Connector connector = tls ? new TlsConnector(plain, servers.clientTlsConfig()) : plain;
+        for (int i = 0; i < threads; i++) {
+            PooledEchoBenchmark.OwnSocket socket = new PooledEchoBenchmark.OwnSocket();
+            socket.open(setting);
+            ownSockets.add(socket);
+            ownTether.add(new FramedConnection<>(connector.connect(endpoint, Deadline.after(Duration.ofSeconds(5))),
+                    LengthPrefixedCodec.create()));
+        }
+
+        byte[] payload = PooledEchoBenchmark.PAYLOAD;
+        CallOptions options = CallOptions.timeout(CALL_TIMEOUT);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (TetherClient<byte[], byte[]> client = builder.build()) {
+            RoundTrip pooled = t -> client.call(payload, options);
+            RoundTrip jdk = t -> ownSockets.get(t).roundTrip();
+            RoundTrip tether = t -> ownTether.get(t).exchange(payload, Deadline.after(CALL_TIMEOUT));
+            List<Double> pooledToJdk = new ArrayList<>();
+            List<Double> tetherToJdk = new ArrayList<>();
+            List<Double> pooledToTether = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                double pooledRate = slice(pool, threads, pooled);
+                double jdkRate = slice(pool, threads, jdk);
+                double tetherRate = slice(pool, threads, tether);
+                // Round 0 is warm-up for all three.
+                if (round > 0) {
+                    pooledToJdk.add(pooledRate / jdkRate);
+                    tetherToJdk.add(tetherRate / jdkRate);
+                    pooledToTether.add(pooledRate / tetherRate);
+                }
+                System.out.printf(Locale.ROOT, "round %d: pooled %.0f, own %s %.0f, own Tether %.0f ops/s; "
+                                + "pooled/jdk %.2f tether/jdk %.2f pooled/tether %.2f%n", round, pooledRate,
+                        tls ? "SSLSocket" : "Socket", jdkRate, tetherRate, pooledRate / jdkRate,
+                        tetherRate / jdkRate, pooledRate / tetherRate);
+            }
+            System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
+                            + "pooled/tether-own %.2f%n", pooledToJdk.size(), median(pooledToJdk),
+                    median(tetherToJdk), median(pooledToTether));
+        } finally {
+            pool.shutdownNow();
+            ownTether.forEach(FramedConnection::close);
+        }
+        System.exit(0);
+    }
+
+    /** Runs {@code roundTrip} on every thread for a fixed number of calls; returns round trips per second. */
+    private static double slice(ExecutorService pool, int threads, RoundTrip roundTrip) throws Exception {
+        long start = System.nanoTime();
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < CALLS_PER_THREAD_PER_SLICE; i++) {
+                    roundTrip.run(thread);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        return threads * (double) CALLS_PER_THREAD_PER_SLICE / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
 }
