@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Faults: closing connections idle for a while, stalling (reading requests but never answering while the
- * sockets stay open), and random per-request faults from a seeded generator ({@link Fault}).
+ * sockets stay open), answering slowly ({@link #replyDelay(Duration)}), and random per-request faults from a
+ * seeded generator ({@link Fault}).
  */
 public final class FaultyServer implements AutoCloseable {
 
@@ -63,6 +65,7 @@ public final class FaultyServer implements AutoCloseable {
     private volatile int port;
     private volatile int idleCloseMillis;
     private volatile boolean stalled;
+    private volatile long replyDelayNanos;
     private volatile double faultRate;
     private volatile Random faultRandom = new Random(1);
     private volatile int overlongLength = 4096;
@@ -111,6 +114,18 @@ public final class FaultyServer implements AutoCloseable {
     /** While stalled the server reads requests but never answers, and keeps every socket open. */
     public FaultyServer stall(boolean on) {
         stalled = on;
+        return this;
+    }
+
+    /**
+     * Holds each reply to a request (not to a keep-alive {@code PING}) for {@code delay} before sending it, as an
+     * overloaded server would; {@link Duration#ZERO} makes the server fast again. Takes effect for the next request.
+     */
+    public FaultyServer replyDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("replyDelay must not be negative: " + delay);
+        }
+        replyDelayNanos = delay.toNanos();
         return this;
     }
 
@@ -245,6 +260,7 @@ public final class FaultyServer implements AutoCloseable {
             return true;
         }
         requests.incrementAndGet();
+        delayReply();
         Fault fault = pickFault();
         if (fault == Fault.DROP) {
             return false;
@@ -274,6 +290,20 @@ public final class FaultyServer implements AutoCloseable {
             default:
                 write(out, reply);
                 return true;
+        }
+    }
+
+    /** Simulated latency of a slow server (not synchronisation): this connection's thread just waits it out. */
+    private void delayReply() throws IOException {
+        long delay = replyDelayNanos;
+        if (delay <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while delaying a reply");
         }
     }
 
