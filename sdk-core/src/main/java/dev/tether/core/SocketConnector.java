@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import dev.tether.core.internal.ChannelCloseGuard;
 import dev.tether.core.internal.IoWatchdog;
 import dev.tether.core.internal.SocketConnection;
 import dev.tether.core.internal.SocketOptionsApplier;
@@ -160,34 +161,35 @@ public final class SocketConnector implements Connector {
 
     private Connection connectUnix(Endpoint endpoint, Deadline deadline) throws TetherException {
         SocketChannel channel = null;
-        UnixConnectGuard guard = null;
-        IoWatchdog watchdog = IoWatchdog.instance();
+        ChannelCloseGuard guard = null;
+        IOException failure;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             SocketOptionsApplier.apply(channel, options);
-            guard = new UnixConnectGuard(channel);
+            guard = new ChannelCloseGuard(channel);
             // Connecting to a Unix socket whose backlog is full blocks with no timeout of its own.
+            IoWatchdog watchdog = IoWatchdog.instance();
             watchdog.begin(guard, deadline.nanoTime());
-            channel.connect(UnixDomainSocketAddress.of(endpoint.unixPath()));
-            if (watchdog.end(guard)) {
-                throw new TimedOutException(TimedOutException.Phase.CONNECT, endpoint, deadline.budget(),
-                        RequestState.NOT_SENT, null);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(endpoint.unixPath()));
+            } finally {
+                watchdog.end(guard);
             }
-            return new SocketConnection(channel, endpoint, options);
+            if (!guard.hasFired()) {
+                return new SocketConnection(channel, endpoint, options);
+            }
+            failure = null;
         } catch (IOException e) {
-            boolean fired = guard != null && watchdog.end(guard);
-            closeQuietly(channel);
-            if (e instanceof TetherException te) {
-                throw te;
-            }
-            if (fired) {
-                throw new TimedOutException(TimedOutException.Phase.CONNECT, endpoint, deadline.budget(),
-                        RequestState.NOT_SENT, e);
-            }
-            ConnectFailedException.Reason reason = e instanceof ConnectException || isRefused(e)
-                    ? ConnectFailedException.Reason.REFUSED : ConnectFailedException.Reason.OTHER;
-            throw new ConnectFailedException(reason, endpoint, String.valueOf(e.getMessage()), e);
+            failure = e;
         }
+        closeQuietly(channel);
+        if (guard != null && guard.hasFired()) {
+            throw new TimedOutException(TimedOutException.Phase.CONNECT, endpoint, deadline.budget(),
+                    RequestState.NOT_SENT, failure);
+        }
+        ConnectFailedException.Reason reason = failure instanceof ConnectException || isRefused(failure)
+                ? ConnectFailedException.Reason.REFUSED : ConnectFailedException.Reason.OTHER;
+        throw new ConnectFailedException(reason, endpoint, String.valueOf(failure.getMessage()), failure);
     }
 
     private static void closeQuietly(SocketChannel channel) {
@@ -197,19 +199,6 @@ public final class SocketConnector implements Connector {
             } catch (IOException ignored) {
                 // Nothing was sent on this channel; failing to close it leaves nothing to report.
             }
-        }
-    }
-
-    private static final class UnixConnectGuard extends IoWatchdog.Guard {
-        private final SocketChannel channel;
-
-        UnixConnectGuard(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        protected void onExpiry() {
-            closeQuietly(channel);
         }
     }
 

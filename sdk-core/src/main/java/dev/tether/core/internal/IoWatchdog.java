@@ -42,14 +42,10 @@ public final class IoWatchdog {
         }
     }
 
-    /**
-     * Stops guarding {@code guard}.
-     *
-     * @return true when the deadline fired first (the channel has been closed)
-     */
-    public boolean end(Guard guard) {
+    /** Stops guarding {@code guard}; {@link Guard#hasFired()} then says whether the deadline fired first. */
+    public void end(Guard guard) {
         inFlight.remove(guard);
-        return !guard.disarm();
+        guard.disarm();
     }
 
     private void run() {
@@ -86,9 +82,14 @@ public final class IoWatchdog {
             state.set(ARMED);
         }
 
-        /** @return true when disarmed in time, false when the deadline already fired */
-        boolean disarm() {
-            return state.compareAndSet(ARMED, IDLE) || state.compareAndSet(IDLE, IDLE);
+        /** Disarms a guard that has not fired; a fired one keeps saying so. */
+        void disarm() {
+            state.compareAndSet(ARMED, IDLE);
+        }
+
+        /** True once the deadline has fired for the current (or last) operation. */
+        public boolean hasFired() {
+            return state.get() == FIRED;
         }
 
         boolean fire() {

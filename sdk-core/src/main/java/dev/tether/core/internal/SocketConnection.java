@@ -34,8 +34,8 @@ public final class SocketConnection implements Connection {
     private final SocketAddress remoteAddress;
     private final Instant createdAt = Instant.now();
     private final long createdAtNanos = System.nanoTime();
-    private final ChannelGuard readGuard = new ChannelGuard();
-    private final ChannelGuard writeGuard = new ChannelGuard();
+    private final ChannelCloseGuard readGuard;
+    private final ChannelCloseGuard writeGuard;
 
     private volatile long bytesRead;
     private volatile long bytesWritten;
@@ -48,6 +48,8 @@ public final class SocketConnection implements Connection {
         this.options = options;
         this.localAddress = channel.getLocalAddress();
         this.remoteAddress = channel.getRemoteAddress();
+        this.readGuard = new ChannelCloseGuard(channel);
+        this.writeGuard = new ChannelCloseGuard(channel);
     }
 
     @Override
@@ -103,7 +105,7 @@ public final class SocketConnection implements Connection {
         try {
             n = readGuarded(dst, deadline);
         } catch (IOException e) {
-            if (readGuard.fired) {
+            if (readGuard.hasFired()) {
                 throw readTimeout(deadline, e);
             }
             throw failure(e, RequestState.MAY_HAVE_BEEN_SENT, "reading");
@@ -111,7 +113,7 @@ public final class SocketConnection implements Connection {
         if (n > 0) {
             bytesRead += n;
         }
-        if (readGuard.fired) {
+        if (readGuard.hasFired()) {
             // The deadline closed the channel just as the read completed: the bytes are good, the connection is not.
             markBroken(new TimedOutException(TimedOutException.Phase.READ, endpoint, deadline.budget(),
                     RequestState.MAY_HAVE_BEEN_SENT, null));
@@ -125,9 +127,7 @@ public final class SocketConnection implements Connection {
         try {
             return channel.read(dst);
         } finally {
-            if (watchdog.end(readGuard)) {
-                readGuard.fired = true;
-            }
+            watchdog.end(readGuard);
         }
     }
 
@@ -175,13 +175,11 @@ public final class SocketConnection implements Connection {
         } catch (IOException e) {
             failure = e;
         } finally {
-            if (watchdog.end(writeGuard)) {
-                writeGuard.fired = true;
-            }
+            watchdog.end(writeGuard);
             bytesWritten += src.position() - start;
         }
         RequestState state = src.position() == start ? RequestState.NOT_SENT : RequestState.MAY_HAVE_BEEN_SENT;
-        if (writeGuard.fired) {
+        if (writeGuard.hasFired()) {
             throw writeTimeout(deadline, state, failure);
         }
         if (failure != null) {
@@ -272,16 +270,6 @@ public final class SocketConnection implements Connection {
         markBroken(failure);
         closeQuietly();
         return failure;
-    }
-
-    /** Closes the channel when a watched operation overruns, which unblocks the waiting thread. */
-    private final class ChannelGuard extends IoWatchdog.Guard {
-        volatile boolean fired;
-
-        @Override
-        protected void onExpiry() {
-            closeQuietly();
-        }
     }
 
     @Override
