@@ -24,4 +24,22 @@ final class Echo {
         }
         return new String(in.array(), StandardCharsets.UTF_8);
     }
+
+    /**
+     * Reads one ASCII line byte by byte, so nothing after the newline is consumed (the tests interleave lines
+     * with TLS control messages and must not read past them).
+     */
+    static String readLine(Connection c) throws Exception {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            one.clear();
+            assertThat(c.read(one, Deadline.after(Duration.ofSeconds(5)))).isEqualTo(1);
+            char ch = (char) one.get(0);
+            if (ch == '\n') {
+                return sb.toString();
+            }
+            sb.append(ch);
+        }
+    }
 }

@@ -30,20 +30,6 @@ class KeyUpdateTest {
         certs = CertSet.create(dir);
     }
 
-    private static String readLine(TlsConnection c) throws Exception {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            one.clear();
-            assertThat(c.read(one, Deadline.after(Duration.ofSeconds(5)))).isEqualTo(1);
-            char ch = (char) one.get(0);
-            if (ch == '\n') {
-                return sb.toString();
-            }
-            sb.append(ch);
-        }
-    }
-
     @Test
     void keyUpdateRequestedByTheServerMidStream() throws Exception {
         try (OpenSslServer server = OpenSslServer.start(certs, "-tls1_3", "-msg", "-naccept", "1");
@@ -51,12 +37,12 @@ class KeyUpdateTest {
                      .connect(server.endpoint(), Deadline.after(Duration.ofSeconds(10)))) {
             server.awaitOutput("CIPHER is", Duration.ofSeconds(5));
             server.type("before");
-            assertThat(readLine(c)).isEqualTo("before");
+            assertThat(Echo.readLine(c)).isEqualTo("before");
 
             server.type("K");
             server.awaitOutput(">>> TLS 1.3, Handshake [length 0005], KeyUpdate", Duration.ofSeconds(5));
             server.type("after");
-            assertThat(readLine(c)).as("data encrypted with the server's new keys").isEqualTo("after");
+            assertThat(Echo.readLine(c)).as("data encrypted with the server's new keys").isEqualTo("after");
 
             // Our answering KeyUpdate went out during that read; the server decrypts what follows with it.
             c.write(ByteBuffer.wrap("client-after-update\n".getBytes(StandardCharsets.US_ASCII)),

@@ -33,20 +33,6 @@ class RenegotiationTest {
         certs = CertSet.create(dir);
     }
 
-    private static String readLine(TlsConnection c) throws Exception {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            one.clear();
-            assertThat(c.read(one, Deadline.after(Duration.ofSeconds(5)))).isEqualTo(1);
-            char ch = (char) one.get(0);
-            if (ch == '\n') {
-                return sb.toString();
-            }
-            sb.append(ch);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"resumed", "full"})
     void serverInitiatedRenegotiationMidStream(String kind) throws Exception {
@@ -60,12 +46,12 @@ class RenegotiationTest {
                      .connect(server.endpoint(), Deadline.after(Duration.ofSeconds(10)))) {
             server.awaitOutput("CIPHER is", Duration.ofSeconds(5));
             server.type("before");
-            assertThat(readLine(c)).isEqualTo("before");
+            assertThat(Echo.readLine(c)).isEqualTo("before");
             // A blocked read drives the whole renegotiation: HelloRequest in, ClientHello out, server flight in,
             // our Finished out, all inside one read() call.
             CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return readLine(c);
+                    return Echo.readLine(c);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
