@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.core.Endpoint;
 import dev.tether.core.codec.LineCodec;
 import dev.tether.it.support.CallLoad;
+import dev.tether.it.support.IdleCloseRounds;
 import dev.tether.it.support.Pki;
 import dev.tether.it.support.RecordingConnector;
 import dev.tether.it.support.RecordingListener;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.TlsServers;
-import dev.tether.pool.DestroyReason;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.TetherClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,27 +106,11 @@ class HaproxyTls12FixedCipherIT {
                 .tls(pki.clientTls(clientCertificate).build())
                 .listener(listener)
                 .build()) {
-            List<CallLoad.Failure> failures = new ArrayList<>();
-            for (int round = 0; round < 3; round++) {
-                CallLoad.Outcome burst = CallLoad.run(8, 500, Duration.ofMinutes(1),
-                        (caller, seq) -> echo(client, seq));
-                failures.addAll(burst.failures());
-                int r = round;
-                Awaitility.await("HAProxy closing idle sessions after round " + r)
-                        .atMost(CLIENT_TIMEOUT.multipliedBy(10))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> TlsServers.establishedConnections(haproxy, TlsServers.TLS_PORT) == 0);
-            }
+            List<CallLoad.Failure> failures = IdleCloseRounds.run(3, 8, 500, "HAProxy", haproxy, TlsServers.TLS_PORT,
+                    CLIENT_TIMEOUT.multipliedBy(10), (round, seq) -> echo(client, seq));
             assertThat(failures).as("errors that reached callers").isEmpty();
-
-            Awaitility.await("the pool noticing the last round's closed connections")
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> client.stats().get(endpoint).idle() == 0);
-            EndpointStats stats = client.stats().get(endpoint);
-            assertThat(stats.created()).isGreaterThanOrEqualTo(3);
-            assertThat(stats.destroyed(DestroyReason.STALE)).isEqualTo(stats.created());
-            assertThat(stats.destroyed(DestroyReason.BROKEN)).isZero();
-            assertThat(listener.retried()).isEmpty();
+            EndpointStats stats = IdleCloseRounds.assertClosedConnectionsNeverReachedCallers(client, endpoint, 3,
+                    listener);
 
             // HAProxy's termination state "cD": the client-side timeout expired during the data phase.
             assertThat(awaitSessions(sessionsBefore, stats.created()))

@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.core.Endpoint;
 import dev.tether.core.codec.LineCodec;
 import dev.tether.it.support.CallLoad;
+import dev.tether.it.support.IdleCloseRounds;
 import dev.tether.it.support.Pki;
 import dev.tether.it.support.RecordingListener;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.TlsServers;
-import dev.tether.pool.DestroyReason;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.TetherClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,42 +76,17 @@ class NginxIdleTimeoutHiddenFromCallersIT {
                 .listener(listener)
                 .build()) {
 
-            List<CallLoad.Failure> failures = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                int r = round;
-                CallLoad.Outcome burst = CallLoad.run(CALLERS, CALLS_PER_BURST, Duration.ofMinutes(1),
-                        (caller, seq) -> {
-                            String request = "round " + r + " call " + seq;
-                            String reply = client.call(request);
-                            if (!request.equals(reply)) {
-                                throw new AssertionError("expected echo of '" + request + "' but got '" + reply + "'");
-                            }
-                        });
-                failures.addAll(burst.failures());
-                assertThat(burst.succeeded()).as("calls that succeeded in round %d", round)
-                        .isEqualTo(CALLS_PER_BURST - burst.failures().size());
-
-                // The idle gap: no calls until nginx has timed out and closed every connection the pool holds.
-                Awaitility.await("nginx closing the pool's idle connections after round " + round)
-                        .atMost(PROXY_TIMEOUT.multipliedBy(10))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> TlsServers.establishedConnections(nginx, TlsServers.TLS_PORT) == 0);
-            }
-
+            List<CallLoad.Failure> failures = IdleCloseRounds.run(ROUNDS, CALLERS, CALLS_PER_BURST, "nginx", nginx,
+                    TlsServers.TLS_PORT, PROXY_TIMEOUT.multipliedBy(10), (round, seq) -> {
+                        String request = "round " + round + " call " + seq;
+                        String reply = client.call(request);
+                        if (!request.equals(reply)) {
+                            throw new AssertionError("expected echo of '" + request + "' but got '" + reply + "'");
+                        }
+                    });
             assertThat(failures).as("errors that reached callers").isEmpty();
-
-            // Every connection the pool ever opened was closed by nginx, and the pool found each one closed
-            // (STALE) before a call could use it: none broke under a call.
-            Awaitility.await("the pool noticing the last round's closed connections")
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> client.stats().get(endpoint).idle() == 0);
-            EndpointStats stats = client.stats().get(endpoint);
-            assertThat(stats.created()).as("connections opened over %d rounds", ROUNDS)
-                    .isGreaterThanOrEqualTo(ROUNDS);
-            assertThat(stats.destroyed(DestroyReason.STALE)).isEqualTo(stats.created());
-            assertThat(stats.destroyed(DestroyReason.BROKEN)).isZero();
-            assertThat(listener.retried()).as("retries (none needed when closed connections are found first)")
-                    .isEmpty();
+            EndpointStats stats = IdleCloseRounds.assertClosedConnectionsNeverReachedCallers(client, endpoint, ROUNDS,
+                    listener);
 
             Awaitility.await("nginx logging one finished session per pooled connection")
                     .atMost(Duration.ofSeconds(10))

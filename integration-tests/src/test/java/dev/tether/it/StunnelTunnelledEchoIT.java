@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.core.Endpoint;
 import dev.tether.core.codec.LengthPrefixedCodec;
 import dev.tether.it.support.CallLoad;
+import dev.tether.it.support.IdleCloseRounds;
 import dev.tether.it.support.Pki;
 import dev.tether.it.support.RecordingListener;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.TlsServers;
-import dev.tether.pool.DestroyReason;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -100,31 +99,16 @@ class StunnelTunnelledEchoIT {
         int resetsBefore = TlsServers.countLogLines(stunnel, RESET_IDLE);
         RecordingListener listener = new RecordingListener();
         try (TetherClient<byte[], byte[]> client = client("stunnel-idle", endpoint, listener)) {
-            List<CallLoad.Failure> failures = new ArrayList<>();
-            for (int round = 0; round < 3; round++) {
-                CallLoad.Outcome burst = CallLoad.run(8, 400, Duration.ofMinutes(1), (caller, seq) -> {
-                    byte[] payload = ("round call " + seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                    if (!Arrays.equals(payload, client.call(payload))) {
-                        throw new AssertionError("frame " + seq + " did not come back unchanged");
-                    }
-                });
-                failures.addAll(burst.failures());
-                int r = round;
-                Awaitility.await("stunnel resetting idle connections after round " + r)
-                        .atMost(IDLE_TIMEOUT.multipliedBy(10))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> TlsServers.establishedConnections(stunnel, TlsServers.TLS_PORT) == 0);
-            }
+            List<CallLoad.Failure> failures = IdleCloseRounds.run(3, 8, 400, "stunnel", stunnel, TlsServers.TLS_PORT,
+                    IDLE_TIMEOUT.multipliedBy(10), (round, seq) -> {
+                        byte[] payload = ("round call " + seq).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        if (!Arrays.equals(payload, client.call(payload))) {
+                            throw new AssertionError("frame " + seq + " did not come back unchanged");
+                        }
+                    });
             assertThat(failures).as("errors that reached callers").isEmpty();
-
-            Awaitility.await("the pool noticing the last round's reset connections")
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> client.stats().get(endpoint).idle() == 0);
-            EndpointStats stats = client.stats().get(endpoint);
-            assertThat(stats.created()).isGreaterThanOrEqualTo(3);
-            assertThat(stats.destroyed(DestroyReason.STALE)).isEqualTo(stats.created());
-            assertThat(stats.destroyed(DestroyReason.BROKEN)).isZero();
-            assertThat(listener.retried()).isEmpty();
+            EndpointStats stats = IdleCloseRounds.assertClosedConnectionsNeverReachedCallers(client, endpoint, 3,
+                    listener);
             Awaitility.await("stunnel logging an idle reset per pooled connection")
                     .atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(TlsServers.countLogLines(stunnel, RESET_IDLE) - resetsBefore)
