@@ -2,7 +2,10 @@ package dev.tether.pool;
 
 /** Why a pooled connection was closed; counted per endpoint in {@link EndpointStats}. */
 public enum DestroyReason {
-    /** Unused for longer than {@link PoolSettings#maxIdleTime()}. */
+    /**
+     * Unused for longer than {@link PoolSettings#maxIdleTime()}, or closed while idle to make room under
+     * {@link PoolSettings#maxTotal()} for a caller of another endpoint.
+     */
     IDLE,
     /** Older than its (jittered) {@link PoolSettings#maxLifetime()}. */
     LIFETIME,

@@ -68,6 +68,30 @@ class SaturatedPoolTest {
         }
     }
 
+    /**
+     * The client-wide permit of an idle connection parked for endpoint A must be freed for a caller that needs
+     * endpoint B: before the fix the caller waited out its acquire timeout although nothing was in use.
+     */
+    @Test
+    void anIdleConnectionToOneEndpointMakesRoomForACallerOfAnother() throws Exception {
+        try (FaultyServer a = FaultyServer.start(); FaultyServer b = FaultyServer.start();
+             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
+                     .endpoint(a.endpoint()).endpoint(b.endpoint())
+                     .loadBalancing(LoadBalancing.ROUND_ROBIN)
+                     // Maintenance would eventually move the parked connection back; keep it out of the picture.
+                     .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).minIdlePerEndpoint(0)
+                             .acquireTimeout(Duration.ofSeconds(2)).maintenanceInterval(Duration.ofMinutes(5)).build())
+                     .build()) {
+            for (int n = 0; n < 6; n++) {
+                assertThat(client.call("echo " + n, CallOptions.timeout(Duration.ofSeconds(10)))).isEqualTo(String.valueOf(n));
+            }
+            assertThat(a.requests()).isEqualTo(3);
+            assertThat(b.requests()).isEqualTo(3);
+            long open = client.stats().values().stream().mapToLong(s -> s.created() - s.destroyed()).sum();
+            assertThat(open).isLessThanOrEqualTo(1);
+        }
+    }
+
     private static List<Throwable> runCallers(TetherClient<String, String> client, int callers, int calls) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();

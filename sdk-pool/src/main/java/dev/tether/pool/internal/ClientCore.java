@@ -406,6 +406,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                     ep.permits.release();
                     return pc;
                 }
+                freeTotalPermitParkedElsewhere(ep);
                 if (!tryAcquire(totalPermits, budget - (System.nanoTime() - start), ep)) {
                     ep.permits.release();
                     throw exhausted(ep, start);
@@ -415,6 +416,26 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             }
         }
         return null;
+    }
+
+    /**
+     * A ready connection holds a client-wide permit, so idle connections parked for other endpoints can use up
+     * {@code maxTotal} while nothing is in use. A caller waiting for a client-wide permit (already counted in
+     * {@code totalWaiters}) therefore hands one such connection back to commons-pool2, which frees its permits;
+     * commons-pool2 then closes its oldest idle connection when the new one needs the room. Together with the
+     * releaser's check of {@code totalWaiters} after publishing, no permit stays parked while a caller waits.
+     */
+    private void freeTotalPermitParkedElsewhere(EndpointPool waitingFor) {
+        for (EndpointPool other : pools) {
+            if (other == waitingFor) {
+                continue;
+            }
+            PooledConnection<Req, Resp> oldest = pollReady(other, false);
+            if (oldest != null) {
+                handBack(other, oldest);
+                return;
+            }
+        }
     }
 
     /** Borrows from commons-pool2 while holding both permits; gives them back if that fails. */
