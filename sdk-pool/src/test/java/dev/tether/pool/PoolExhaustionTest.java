@@ -3,11 +3,16 @@ package dev.tether.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.tether.core.ConnectFailedException;
+import dev.tether.core.Connection;
+import dev.tether.core.Connector;
 import dev.tether.core.RequestState;
+import dev.tether.core.SocketConnector;
 import dev.tether.core.TimedOutException;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** When every connection is lent out, a caller gets a typed error after the acquire timeout, and the pool recovers. */
@@ -58,6 +63,37 @@ class PoolExhaustionTest {
             assertThat(e).isNotNull();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             assertThat(held.exchange("echo still mine")).isEqualTo("still mine");
+        }
+    }
+
+    /**
+     * A connection that dies between its connect and its first use is a failed connect (not sent, retried),
+     * not an exhausted pool. The connector closes a real connection before handing it over, to make that race
+     * happen every time.
+     */
+    @Test
+    void aNewConnectionThatClosesBeforeItsFirstUseIsAFailedConnectNotAnExhaustedPool() throws Exception {
+        AtomicInteger connects = new AtomicInteger();
+        SocketConnector real = SocketConnector.create();
+        Connector closesFirstTwo = (endpoint, deadline) -> {
+            Connection c = real.connect(endpoint, deadline);
+            if (connects.incrementAndGet() <= 2) {
+                c.close();
+            }
+            return c;
+        };
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
+                     .connector(closesFirstTwo)
+                     .retry(RetrySettings.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(1)).build())
+                     .build()) {
+            ConnectFailedException e = catchThrowableOfType(ConnectFailedException.class,
+                    () -> client.call("echo lost", CallOptions.timeout(Duration.ofSeconds(5))));
+            assertThat(e).isNotNull().isNotInstanceOf(PoolExhaustedException.class);
+            assertThat(e.requestState()).isEqualTo(RequestState.NOT_SENT);
+            assertThat(e.getMessage()).contains("closed before its first use");
+            assertThat(connects).hasValue(2);
+            assertThat(client.call("echo third time")).isEqualTo("third time");
         }
     }
 }

@@ -449,6 +449,11 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             throw e;
         } catch (NoSuchElementException e) {
             releasePermits(ep);
+            if (isUnusableNewConnection(e)) {
+                // The connection made for this caller closed before it could be used: nothing was sent.
+                throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, ep.endpoint,
+                        "the new connection closed before its first use", e);
+            }
             throw exhausted(ep, start);
         } catch (IllegalStateException e) {
             releasePermits(ep);
@@ -466,6 +471,15 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         } finally {
             ConnectionFactory.clearConnectDeadline();
         }
+    }
+
+    /**
+     * commons-pool2 reports both a timeout and a freshly made object failing activation or validation as
+     * {@link NoSuchElementException}; only the message tells them apart.
+     */
+    private static boolean isUnusableNewConnection(NoSuchElementException e) {
+        String message = e.getMessage();
+        return message != null && (message.startsWith("Unable to validate") || message.startsWith("Unable to activate"));
     }
 
     @SuppressWarnings("unchecked")
