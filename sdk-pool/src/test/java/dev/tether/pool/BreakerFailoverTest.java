@@ -80,4 +80,36 @@ class BreakerFailoverTest {
             a.close();
         }
     }
+
+    /** With every breaker open, the error tells the caller how long to wait, and after that wait a probe gets through. */
+    @Test
+    void anOpenBreakerSaysWhenTheNextProbeIsAllowed() throws Exception {
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = Clients.forServer(server)
+                     .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(5).minimumCalls(5)
+                             .openDuration(Duration.ofSeconds(1)).halfOpenCalls(1).build())
+                     .retry(RetrySettings.builder().initialBackoff(Duration.ofMillis(1)).build())
+                     .build()) {
+            server.stop();
+            CircuitOpenException open = null;
+            for (int i = 0; i < 50 && open == null; i++) {
+                try {
+                    client.call("echo down", CallOptions.timeout(Duration.ofSeconds(5)));
+                } catch (CircuitOpenException e) {
+                    open = e;
+                } catch (dev.tether.core.ConnectFailedException expected) {
+                    // Refused connects fill the breaker's window until it opens.
+                }
+            }
+            assertThat(open).as("the breaker opened").isNotNull();
+            assertThat(open.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(open.getMessage()).contains("next probe allowed in");
+
+            server.restart();
+            long waitUntil = System.nanoTime() + open.retryAfter().toNanos();
+            await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - waitUntil >= 0);
+            assertThat(client.call("echo after the wait")).isEqualTo("after the wait");
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.CLOSED);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.tether.pool.internal;
 
 import dev.tether.pool.CircuitOpenException;
 import dev.tether.pool.LoadBalancing;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,7 +26,7 @@ final class Balancer {
             if (pools[0].tryPermission()) {
                 return pools[0];
             }
-            throw new CircuitOpenException(Arrays.asList(pools));
+            throw allOpen();
         }
         int start = Math.floorMod(next.getAndIncrement(), pools.length);
         EndpointPool chosen = strategy == LoadBalancing.ROUND_ROBIN ? roundRobin(start, avoid) : leastInFlight(start, avoid);
@@ -33,9 +34,17 @@ final class Balancer {
             chosen = avoid;
         }
         if (chosen == null) {
-            throw new CircuitOpenException(Arrays.asList(pools));
+            throw allOpen();
         }
         return chosen;
+    }
+
+    private CircuitOpenException allOpen() {
+        long soonest = Long.MAX_VALUE;
+        for (EndpointPool p : pools) {
+            soonest = Math.min(soonest, p.nanosUntilProbe());
+        }
+        return new CircuitOpenException(Arrays.asList(pools), Duration.ofNanos(soonest));
     }
 
     private EndpointPool roundRobin(int start, EndpointPool avoid) {

@@ -43,6 +43,9 @@ final class EndpointPool {
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
     private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
     private final CircuitBreaker breaker;
+    private final long openNanos;
+    /** When the breaker last opened (monotonic); read to tell callers how long it stays open. */
+    private volatile long openedAtNanos;
 
     EndpointPool(Endpoint endpoint, int index, int maxConnections, CircuitBreakerSettings settings, String clientName,
                  Listeners listeners) {
@@ -52,6 +55,7 @@ final class EndpointPool {
         for (int i = 0; i < destroyed.length; i++) {
             destroyed[i] = new LongAdder();
         }
+        this.openNanos = settings.openDuration().toNanos();
         this.breaker = settings.enabled() ? newBreaker(settings, clientName, listeners) : null;
     }
 
@@ -70,8 +74,13 @@ final class EndpointPool {
                 .writableStackTraceEnabled(false)
                 .build();
         CircuitBreaker cb = CircuitBreaker.of(clientName + "/" + endpoint, config);
-        cb.getEventPublisher().onStateTransition(event -> listeners.breakerStateChanged(endpoint,
-                map(event.getStateTransition().getFromState()), map(event.getStateTransition().getToState())));
+        cb.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAtNanos = System.nanoTime();
+            }
+            listeners.breakerStateChanged(endpoint,
+                    map(event.getStateTransition().getFromState()), map(event.getStateTransition().getToState()));
+        });
         return cb;
     }
 
@@ -110,6 +119,14 @@ final class EndpointPool {
 
     boolean breakerOpen() {
         return breaker != null && breaker.getState() == CircuitBreaker.State.OPEN;
+    }
+
+    /** How long until an open breaker lets a probe through; zero unless it is open. */
+    long nanosUntilProbe() {
+        if (!breakerOpen()) {
+            return 0;
+        }
+        return Math.min(openNanos, Math.max(0, openedAtNanos + openNanos - System.nanoTime()));
     }
 
     BreakerState breakerState() {
