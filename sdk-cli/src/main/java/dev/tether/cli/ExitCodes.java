@@ -1,8 +1,10 @@
 package dev.tether.cli;
 
 /**
- * Exit codes of the {@code tether} command, stable so scripts can react to them. Codes 10 and above are
- * reserved for the connection commands (serve, probe, bench).
+ * Exit codes shared by every {@code tether} command and those of {@code tether certs}, stable so scripts can
+ * react to them. 0, 1 and 2 mean the same everywhere; from 3 up each command family documents its own codes
+ * ({@code tether probe} uses 3-11 for classes of connection and handshake failure, see {@link dev.tether.cli.probe.ProbeOutcome}
+ * and the README), so a script reads a code together with the command that returned it.
  */
 public final class ExitCodes {
     /** Success. */
