@@ -62,6 +62,7 @@ public final class FaultyServer implements AutoCloseable {
     private final AtomicLong pings = new AtomicLong();
     private final AtomicLong faultsInjected = new AtomicLong();
     private volatile ServerSocket listener;
+    private volatile Thread acceptor;
     private volatile int port;
     private volatile int idleCloseMillis;
     private volatile boolean stalled;
@@ -92,9 +93,10 @@ public final class FaultyServer implements AutoCloseable {
         ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 512);
         port = ss.getLocalPort();
         listener = ss;
-        Thread acceptor = new Thread(() -> acceptLoop(ss), "faulty-server-accept-" + port);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Thread t = new Thread(() -> acceptLoop(ss), "faulty-server-accept-" + port);
+        t.setDaemon(true);
+        acceptor = t;
+        t.start();
     }
 
     public Endpoint endpoint() {
@@ -148,11 +150,26 @@ public final class FaultyServer implements AutoCloseable {
         return this;
     }
 
-    /** Stops listening and closes every connection abruptly, as a crashing server would. */
+    /**
+     * Stops listening and closes every connection abruptly, as a crashing server would. When it returns the
+     * port refuses connections: on some JDKs (seen on 25) a {@code ServerSocket} closed while a thread is blocked
+     * in {@code accept} keeps listening until that thread leaves, so this waits for the accepting thread.
+     */
     public void stop() {
         ServerSocket ss = listener;
         if (ss != null) {
             closeQuietly(ss);
+        }
+        Thread t = acceptor;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                throw new IllegalStateException("the accepting thread of port " + port + " did not stop within 10s");
+            }
         }
         for (Socket s : open) {
             closeQuietly(s);
@@ -211,6 +228,11 @@ public final class FaultyServer implements AutoCloseable {
             try {
                 s = ss.accept();
             } catch (IOException e) {
+                return;
+            }
+            if (ss.isClosed()) {
+                // Accepted while stop() was closing the listener: the server is down, so is this connection.
+                closeQuietly(s);
                 return;
             }
             accepted.incrementAndGet();
