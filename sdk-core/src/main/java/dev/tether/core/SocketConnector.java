@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import dev.tether.core.internal.AddressRace;
 import dev.tether.core.internal.ChannelCloseGuard;
 import dev.tether.core.internal.IoWatchdog;
 import dev.tether.core.internal.SocketConnection;
@@ -15,20 +16,17 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The plain transport: opens TCP and Unix-domain connections with the socket options of a
- * {@link TransportOptions}. A host that resolves to several addresses (IPv6 and IPv4) is tried address by
- * address, all within the one connect deadline.
+ * {@link TransportOptions}. A host that resolves to several addresses (IPv6 and IPv4) gets Happy Eyeballs
+ * connection racing ({@link AddressRace}): attempts start 250 ms apart, alternating families, the first to
+ * connect wins, all within the one connect deadline.
  */
 public final class SocketConnector implements Connector {
-    /** Each address gets at least this much of the budget, so one black-holed address cannot starve the rest. */
-    private static final long MIN_ATTEMPT_NANOS = TimeUnit.SECONDS.toNanos(2);
-
     private final TransportOptions options;
     private final HostResolver resolver;
 
@@ -88,40 +86,50 @@ public final class SocketConnector implements Connector {
             throw new ConnectFailedException(ConnectFailedException.Reason.UNKNOWN_HOST, endpoint,
                     "'" + endpoint.host() + "' resolved to no address", null);
         }
-        List<IOException> failures = new ArrayList<>();
-        boolean timedOut = false;
-        for (int i = 0; i < addresses.size(); i++) {
-            long remaining = deadline.remainingNanos();
-            if (remaining <= 0) {
-                timedOut = true;
-                break;
-            }
-            long attempt = attemptBudget(remaining, addresses.size() - i);
-            InetAddress address = addresses.get(i);
-            SocketChannel channel = null;
-            try {
-                channel = SocketChannel.open(address instanceof Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-                // Buffer sizes must be set before connecting for TCP window scaling to use them.
-                SocketOptionsApplier.apply(channel, options);
-                int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(attempt)));
-                channel.socket().connect(new InetSocketAddress(address, endpoint.port()), millis);
-                return new SocketConnection(channel, endpoint, options);
-            } catch (SocketTimeoutException e) {
-                timedOut = true;
-                failures.add(e);
-                closeQuietly(channel);
-            } catch (IOException e) {
-                failures.add(e);
-                closeQuietly(channel);
-            }
+        if (addresses.size() > 1) {
+            return race(endpoint, addresses, deadline);
         }
-        throw connectFailure(endpoint, deadline, failures, timedOut);
+        long remaining = deadline.remainingNanos();
+        if (remaining <= 0) {
+            throw connectFailure(endpoint, deadline, List.of(), true);
+        }
+        InetAddress address = addresses.get(0);
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(address instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            // Buffer sizes must be set before connecting for TCP window scaling to use them.
+            SocketOptionsApplier.apply(channel, options);
+            int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining)));
+            channel.socket().connect(new InetSocketAddress(address, endpoint.port()), millis);
+            return new SocketConnection(channel, endpoint, options);
+        } catch (SocketTimeoutException e) {
+            closeQuietly(channel);
+            throw connectFailure(endpoint, deadline, List.of(e), true);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw connectFailure(endpoint, deadline, List.of(e), false);
+        }
     }
 
-    private static long attemptBudget(long remaining, int addressesLeft) {
-        long share = remaining / addressesLeft;
-        return share >= MIN_ATTEMPT_NANOS ? share : Math.min(MIN_ATTEMPT_NANOS, remaining);
+    private Connection race(Endpoint endpoint, List<InetAddress> addresses, Deadline deadline) throws TetherException {
+        AddressRace race = new AddressRace(addresses, endpoint.port(), options);
+        SocketChannel channel;
+        try {
+            channel = race.connect(deadline.nanoTime());
+        } catch (IOException e) {
+            throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, endpoint,
+                    "could not start connecting: " + e.getMessage(), e);
+        }
+        if (channel == null) {
+            throw connectFailure(endpoint, deadline, race.failures(), race.timedOut());
+        }
+        try {
+            return new SocketConnection(channel, endpoint, options);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw connectFailure(endpoint, deadline, List.of(e), false);
+        }
     }
 
     private TetherException connectFailure(Endpoint endpoint, Deadline deadline, List<IOException> failures,

@@ -75,6 +75,49 @@ class ConnectFailureTest {
         assertThat(e.getSuppressed()).hasSize(1);
     }
 
+    /**
+     * Happy Eyeballs: the first address swallows SYNs (a listener whose accept queue is full, the loopback
+     * stand-in for a black-holed route), so the next address is tried 250 ms later instead of after the first
+     * attempt's share of the 10 s connect timeout.
+     */
+    @Test
+    void aBlackHoledFirstAddressDoesNotHoldUpTheNext() throws Exception {
+        try (ServerListener listener = ServerListener.bind("127.0.0.1", 0, 0, TransportOptions.defaults());
+             ServerSocketChannel blackHole = ServerSocketChannel.open()) {
+            int port = listener.endpoint().port();
+            blackHole.bind(new InetSocketAddress("127.0.0.2", port), 1);
+            Endpoint blackHoled = Endpoint.of("127.0.0.2", port);
+            List<Connection> queued = new ArrayList<>();
+            try {
+                boolean full = false;
+                for (int i = 0; i < 16 && !full; i++) {
+                    try {
+                        queued.add(connector.connect(blackHoled, Deadline.after(Duration.ofMillis(300))));
+                    } catch (TimedOutException expected) {
+                        full = true;
+                    }
+                }
+                assertThat(full).as("accept queue filled up").isTrue();
+                HostResolver blackHoleFirst = host -> List.of(InetAddress.getByName("127.0.0.2"),
+                        InetAddress.getByName("127.0.0.1"));
+                SocketConnector racing = SocketConnector.of(TransportOptions.builder()
+                        .connectTimeout(Duration.ofSeconds(10)).build(), blackHoleFirst);
+
+                long start = System.nanoTime();
+                try (Connection c = racing.connect(Endpoint.of("service.test", port))) {
+                    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+                    assertThat(((InetSocketAddress) c.remoteAddress()).getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+                    // Attempts in turn would have given the first address half the timeout (5 s) before moving on.
+                    assertThat(elapsedMillis).isBetween(240L, 4_000L);
+                    // The winner is a normal blocking connection.
+                    c.write(java.nio.ByteBuffer.wrap(new byte[] {1}), Deadline.after(Duration.ofSeconds(5)));
+                }
+            } finally {
+                queued.forEach(Connection::close);
+            }
+        }
+    }
+
     @Test
     void listenerWithFullBacklogTimesOutTheConnect() throws Exception {
         try (ServerSocketChannel neverAccepts = ServerSocketChannel.open()) {
