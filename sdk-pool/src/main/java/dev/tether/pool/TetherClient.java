@@ -229,6 +229,14 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required");
             }
+            if ((long) pool.minIdlePerEndpoint() * endpoints.size() > pool.maxTotal()) {
+                // Warming every endpoint would need more than maxTotal, so endpoints would close each other's
+                // idle connections to make room, forever.
+                throw new IllegalStateException("minIdlePerEndpoint " + pool.minIdlePerEndpoint() + " for "
+                        + endpoints.size() + " endpoints needs " + (long) pool.minIdlePerEndpoint() * endpoints.size()
+                        + " connections, more than maxTotal " + pool.maxTotal()
+                        + "; raise maxTotal or lower minIdlePerEndpoint");
+            }
             Connector effective = connector != null ? connector : Connectors.build(transport, tls);
             KeepAlivePing<Req, Resp> ping = keepAlivePing != null ? keepAlivePing : codec.keepAlivePing().orElse(null);
             return new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec, effective, transport,

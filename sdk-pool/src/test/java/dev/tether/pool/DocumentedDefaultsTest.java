@@ -102,4 +102,15 @@ class DocumentedDefaultsTest {
                 .endpoint("127.0.0.1:1").endpoint("127.0.0.1:1"))
                 .hasMessage("endpoint given twice: 127.0.0.1:1");
     }
+
+    @Test
+    void warmingEveryEndpointMustFitInMaxTotal() {
+        assertThatThrownBy(() -> TetherClient.builder(dev.tether.pool.testing.Clients.CODEC)
+                .endpoint("127.0.0.1:1").endpoint("127.0.0.1:2").endpoint("127.0.0.1:3")
+                .pool(PoolSettings.builder().maxTotal(8).maxPerEndpoint(4).minIdlePerEndpoint(3).build())
+                .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("minIdlePerEndpoint 3 for 3 endpoints needs 9 connections, more than maxTotal 8;"
+                        + " raise maxTotal or lower minIdlePerEndpoint");
+    }
 }
