@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>Buffers: three {@link BufferHolder}s (network in, plaintext in, network out) taken from the shared
  * {@link BufferPool} when I/O starts and given back when empty, so an idle connection holds no buffer.
  * Plaintext is decrypted straight into the caller's buffer when it fits, and otherwise staged in a buffer
- * that is zeroed before it is given back.
+ * that is zeroed before it is given back; so is network-in, where the engine decrypts records in place.
  */
 public final class EngineConnection implements TlsConnection {
     private static final Logger log = LoggerFactory.getLogger(EngineConnection.class);
@@ -106,7 +106,8 @@ public final class EngineConnection implements TlsConnection {
         this.generation = generation;
         this.clientMode = clientMode;
         this.observer = observer;
-        this.netIn = new BufferHolder("network-in", pool, false, MAX_BUFFER_SIZE);
+        // Network-in holds plaintext too: the JDK's engine decrypts each record in place before copying it out.
+        this.netIn = new BufferHolder("network-in", pool, true, MAX_BUFFER_SIZE);
         this.appIn = new BufferHolder("plaintext-in", pool, true, MAX_BUFFER_SIZE);
         this.netOut = new BufferHolder("network-out", pool, BufferPool.LARGE, false, MAX_BUFFER_SIZE);
     }
@@ -760,6 +761,8 @@ public final class EngineConnection implements TlsConnection {
     /** The one place that unwraps: network-in (write mode) to {@code dst}. */
     private SSLEngineResult unwrap(ByteBuffer dst) throws SSLException {
         ByteBuffer src = netIn.prepare();
+        // The records about to be decrypted in place: zeroed when this buffer goes back to the pool.
+        netIn.markWritten();
         src.flip();
         try {
             return engine.unwrap(src, dst);
