@@ -2,6 +2,7 @@ package dev.tether.core.internal;
 
 import dev.tether.core.TransportOptions;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,8 +71,9 @@ public final class AddressRace {
     /**
      * Races the addresses until one connects or {@code deadlineNanos} ({@link System#nanoTime()} based) passes.
      *
-     * @return a connected channel in blocking mode with the options applied, or null when every attempt failed
-     *     or the deadline passed; then {@link #failures()} and {@link #timedOut()} say why
+     * @return a connected channel in blocking mode with the options applied, or null when every attempt failed,
+     *     the deadline passed or the thread was interrupted; then {@link #failures()} and {@link #timedOut()} say
+     *     why
      * @throws IOException when no selector can be opened
      */
     public SocketChannel connect(long deadlineNanos) throws IOException {
@@ -99,6 +101,12 @@ public final class AddressRace {
     private SocketChannel race(Selector selector, long deadlineNanos) throws IOException {
         long nextStart = System.nanoTime();
         while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                // A pending interrupt makes every select return at once: give up, as a blocking connect does,
+                // rather than spin until the deadline. The interrupt stays set for the caller.
+                failures.add(new InterruptedIOException("interrupted while connecting"));
+                return null;
+            }
             long now = System.nanoTime();
             if (deadlineNanos - now <= 0) {
                 timedOut = true;

@@ -2,15 +2,22 @@ package dev.tether.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.core.Connection;
 import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.SocketConnector;
+import dev.tether.core.TimedOutException;
 import dev.tether.core.TransportOptions;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +69,53 @@ class AddressRaceTest {
             }
             assertThat(race.failures()).hasSize(1);
         }
+    }
+
+    /**
+     * A caller interrupted while attempts hang (for example a cancelled task) gets its answer at once, as the
+     * single-address connect does, instead of the race spinning on a selector that the pending interrupt wakes
+     * immediately, over and over, until the connect deadline, and then reporting a timeout.
+     */
+    @Test
+    void anInterruptedCallerStopsRacingAtOnce() throws Exception {
+        try (ServerSocketChannel blackHole = ServerSocketChannel.open()) {
+            blackHole.bind(new InetSocketAddress(ip("127.0.0.2"), 0), 1);
+            int port = ((InetSocketAddress) blackHole.getLocalAddress()).getPort();
+            List<Connection> queued = fillAcceptQueue(Endpoint.of("127.0.0.2", port));
+            try {
+                AddressRace race = new AddressRace(List.of(ip("127.0.0.2"), ip("127.0.0.2")), port,
+                        TransportOptions.defaults());
+                Thread.currentThread().interrupt();
+                SocketChannel won;
+                try {
+                    won = race.connect(Deadline.after(Duration.ofSeconds(5)).nanoTime());
+                } finally {
+                    assertThat(Thread.interrupted()).as("the interrupt stays pending for the caller").isTrue();
+                }
+                assertThat(won).isNull();
+                assertThat(race.timedOut()).as("interrupted, not timed out").isFalse();
+                assertThat(race.failures()).last().isInstanceOf(InterruptedIOException.class);
+            } finally {
+                queued.forEach(Connection::close);
+            }
+        }
+    }
+
+    /** Connects until the listener's accept queue is full, so that further SYNs are dropped (a black hole). */
+    private static List<Connection> fillAcceptQueue(Endpoint endpoint) {
+        SocketConnector connector = SocketConnector.create();
+        List<Connection> queued = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            try {
+                queued.add(connector.connect(endpoint, Deadline.after(Duration.ofMillis(300))));
+            } catch (TimedOutException full) {
+                return queued;
+            } catch (IOException e) {
+                queued.forEach(Connection::close);
+                throw new AssertionError("could not fill the accept queue of " + endpoint, e);
+            }
+        }
+        queued.forEach(Connection::close);
+        throw new AssertionError("the accept queue of " + endpoint + " never filled up");
     }
 }
