@@ -114,11 +114,13 @@ public final class AddressRace {
                 return null;
             }
             if (!notTried.isEmpty() && (inFlight.isEmpty() || now - nextStart >= 0)) {
+                int failed = failures.size();
                 SocketChannel won = start(notTried.poll(), selector);
                 if (won != null) {
                     return won;
                 }
-                nextStart = System.nanoTime() + ATTEMPT_DELAY_NANOS;
+                // An attempt that failed at once lets the next start now, even while others still hang.
+                nextStart = failures.size() > failed ? System.nanoTime() : System.nanoTime() + ATTEMPT_DELAY_NANOS;
                 continue;
             }
             if (inFlight.isEmpty()) {
@@ -127,6 +129,7 @@ public final class AddressRace {
             long waitUntil = notTried.isEmpty() ? deadlineNanos : earlier(nextStart, deadlineNanos);
             // Rounded up: waking a little late costs nothing, waking early only loops.
             selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitUntil - now + 999_999)));
+            int failed = failures.size();
             for (SelectionKey key : selector.selectedKeys()) {
                 SocketChannel won = finish((SocketChannel) key.channel(), key);
                 if (won != null) {
@@ -134,6 +137,10 @@ public final class AddressRace {
                 }
             }
             selector.selectedKeys().clear();
+            if (failures.size() > failed) {
+                // A failed attempt starts the next one at once, also while others are still in flight.
+                nextStart = System.nanoTime();
+            }
         }
     }
 

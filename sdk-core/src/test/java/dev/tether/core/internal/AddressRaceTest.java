@@ -101,6 +101,33 @@ class AddressRaceTest {
         }
     }
 
+    /**
+     * A refusal starts the next attempt at once also while an earlier attempt still hangs: behind one black-holed
+     * address, four refusing ones must not cost four attempt delays (1 s) before the working address is tried.
+     */
+    @Test
+    void aRefusalStartsTheNextAttemptAtOnceWhileAnotherStillHangs() throws Exception {
+        try (ServerSocketChannel good = ServerSocketChannel.open();
+             ServerSocketChannel blackHole = ServerSocketChannel.open()) {
+            good.bind(new InetSocketAddress(ip("127.0.0.1"), 0));
+            int port = ((InetSocketAddress) good.getLocalAddress()).getPort();
+            blackHole.bind(new InetSocketAddress(ip("127.0.0.2"), port), 1);
+            List<Connection> queued = fillAcceptQueue(Endpoint.of("127.0.0.2", port));
+            try {
+                AddressRace race = new AddressRace(List.of(ip("127.0.0.2"), ip("127.0.0.3"), ip("127.0.0.4"),
+                        ip("127.0.0.5"), ip("127.0.0.6"), ip("127.0.0.1")), port, TransportOptions.defaults());
+                // One attempt delay (250 ms) is due; waiting one per refusal would reach 127.0.0.1 only at 1250 ms.
+                try (SocketChannel won = race.connect(Deadline.after(Duration.ofMillis(1000)).nanoTime())) {
+                    assertThat(won).as("connected before the deadline; failures: %s", race.failures()).isNotNull();
+                    assertThat(((InetSocketAddress) won.getRemoteAddress()).getAddress()).isEqualTo(ip("127.0.0.1"));
+                }
+                assertThat(race.failures()).hasSize(4).allMatch(f -> f instanceof ConnectException);
+            } finally {
+                queued.forEach(Connection::close);
+            }
+        }
+    }
+
     /** Connects until the listener's accept queue is full, so that further SYNs are dropped (a black hole). */
     private static List<Connection> fillAcceptQueue(Endpoint endpoint) {
         SocketConnector connector = SocketConnector.create();
