@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
@@ -167,6 +168,14 @@ public final class AddressRace {
             channel.register(selector, SelectionKey.OP_CONNECT);
         } catch (IOException e) {
             failures.add(e);
+            if (channel != null) {
+                inFlight.remove(channel);
+                closeQuietly(channel);
+            }
+        } catch (UnsupportedOperationException e) {
+            // The JDK throws this, unchecked, for an IPv6 channel where IPv6 is off (-Djava.net.preferIPv4Stack,
+            // a kernel without it): only this address is unusable, the other family may still connect.
+            failures.add(new SocketException("cannot connect to " + address.getHostAddress() + ": " + e.getMessage()));
             if (channel != null) {
                 inFlight.remove(channel);
                 closeQuietly(channel);

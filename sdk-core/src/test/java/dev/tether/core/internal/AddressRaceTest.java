@@ -16,9 +16,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The address order and the failure bookkeeping of {@link AddressRace}, on loopback addresses. */
@@ -124,6 +126,39 @@ class AddressRaceTest {
                 assertThat(race.failures()).hasSize(4).allMatch(f -> f instanceof ConnectException);
             } finally {
                 queued.forEach(Connection::close);
+            }
+        }
+    }
+
+    /**
+     * Where the JVM has no IPv6 ({@code -Djava.net.preferIPv4Stack=true}, or a kernel without it) an IPv6
+     * address from the resolver is one failed attempt, and the IPv4 address behind it still connects. The JDK
+     * refuses to even open an IPv6 channel there, with an unchecked exception, so this runs in a child JVM.
+     */
+    @Test
+    void anIpv6AddressWithoutIpv6SupportFailsOnlyItsOwnAttempt() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(javaCommand, "-Djava.net.preferIPv4Stack=true",
+                "-cp", System.getProperty("java.class.path"), RaceWithoutIpv6.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("connected to /127.0.0.1").contains("1 failure(s)");
+        assertThat(child.exitValue()).as(output).isZero();
+    }
+
+    /** Races {@code ::1} then {@code 127.0.0.1} to a listener on 127.0.0.1; run with IPv6 disabled. */
+    static final class RaceWithoutIpv6 {
+        public static void main(String[] args) throws Exception {
+            try (ServerSocketChannel server = ServerSocketChannel.open()) {
+                server.bind(new InetSocketAddress(ip("127.0.0.1"), 0));
+                int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+                AddressRace race = new AddressRace(List.of(ip("::1"), ip("127.0.0.1")), port,
+                        TransportOptions.defaults());
+                try (SocketChannel won = race.connect(Deadline.after(Duration.ofSeconds(10)).nanoTime())) {
+                    System.out.println("connected to " + (won == null ? null : won.getRemoteAddress()) + ", "
+                            + race.failures().size() + " failure(s): " + race.failures());
+                }
             }
         }
     }
