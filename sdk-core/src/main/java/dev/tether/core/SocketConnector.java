@@ -109,6 +109,11 @@ public final class SocketConnector implements Connector {
         } catch (IOException e) {
             closeQuietly(channel);
             throw connectFailure(endpoint, deadline, List.of(e), false);
+        } catch (UnsupportedOperationException e) {
+            // The JDK's unchecked answer to an IPv6 address where IPv6 is off (-Djava.net.preferIPv4Stack=true).
+            closeQuietly(channel);
+            throw new ConnectFailedException(ConnectFailedException.Reason.UNREACHABLE, endpoint,
+                    "cannot connect to " + address.getHostAddress() + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,11 @@ package dev.tether.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.Connection;
+import dev.tether.core.ConnectFailedException;
+import dev.tether.core.Connection;
 import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.SocketConnector;
 import dev.tether.core.Endpoint;
 import dev.tether.core.SocketConnector;
 import dev.tether.core.TimedOutException;
@@ -143,7 +147,8 @@ class AddressRaceTest {
                 .redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(output).contains("connected to /127.0.0.1").contains("1 failure(s)");
+        assertThat(output).contains("connected to /127.0.0.1").contains("1 failure(s)")
+                .contains("single address: UNREACHABLE");
         assertThat(child.exitValue()).as(output).isZero();
     }
 
@@ -158,6 +163,13 @@ class AddressRaceTest {
                 try (SocketChannel won = race.connect(Deadline.after(Duration.ofSeconds(10)).nanoTime())) {
                     System.out.println("connected to " + (won == null ? null : won.getRemoteAddress()) + ", "
                             + race.failures().size() + " failure(s): " + race.failures());
+                }
+                // A host with only the IPv6 address takes the single-address path, which must fail typed too.
+                SocketConnector v6Only = SocketConnector.of(TransportOptions.defaults(), host -> List.of(InetAddress.getByName("::1")));
+                try (Connection c = v6Only.connect(Endpoint.of("v6only.test", port))) {
+                    System.out.println("single address: connected?! " + c);
+                } catch (ConnectFailedException e) {
+                    System.out.println("single address: " + e.reason());
                 }
             }
         }
