@@ -407,8 +407,16 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                     return pc;
                 }
                 freeTotalPermitParkedElsewhere(ep);
-                if (!tryAcquire(totalPermits, budget - (System.nanoTime() - start), ep)) {
-                    ep.permits.release();
+                boolean acquired = false;
+                try {
+                    acquired = tryAcquire(totalPermits, budget - (System.nanoTime() - start), ep);
+                } finally {
+                    // Timed out or interrupted: the endpoint permit taken above goes back either way.
+                    if (!acquired) {
+                        ep.permits.release();
+                    }
+                }
+                if (!acquired) {
                     throw exhausted(ep, start);
                 }
             } finally {
