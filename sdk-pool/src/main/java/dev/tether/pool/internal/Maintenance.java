@@ -122,6 +122,12 @@ final class Maintenance<Req, Resp> {
                 }
                 try {
                     pool.addObject(ep.endpoint);
+                    if (stopped) {
+                        // The client closed while this connect ran: the pool may already have been cleared and
+                        // closed, and commons-pool2 still parks the new connection as idle. Nothing would close it.
+                        pool.clear(ep.endpoint, false);
+                        return;
+                    }
                 } catch (TetherException e) {
                     LOG.debug("could not open an idle connection to {}: {}", ep, e.toString());
                     return;
