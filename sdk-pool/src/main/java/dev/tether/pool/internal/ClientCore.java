@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
+    /** How long one borrow from commons-pool2 may wait before it looks for room again (see {@link #borrow}). */
+    private static final long BORROW_RETRY_MILLIS = 10;
 
     /** Everything the builder gathered, already validated. */
     public record Config<Req, Resp>(String name, List<Endpoint> endpoints, Codec<Req, Resp> codec, Connector connector,
@@ -450,8 +452,21 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private PooledConnection<Req, Resp> borrow(EndpointPool ep, Deadline deadline, long start) throws TetherException {
         ConnectionFactory.connectWithin(deadline);
         try {
-            long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos()));
-            return pool.borrowObject(ep.endpoint, waitMillis);
+            while (true) {
+                // Short waits, each followed by a fresh try: the permits guarantee room, so commons-pool2 only
+                // waits when it took the idle connection maintenance is checking. If that check fails the
+                // connection is destroyed without waking this waiter (no capacity is reused on maintenance),
+                // and only a new try sees the room it left.
+                long waitMillis = Math.max(1, Math.min(BORROW_RETRY_MILLIS,
+                        TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos())));
+                try {
+                    return pool.borrowObject(ep.endpoint, waitMillis);
+                } catch (NoSuchElementException e) {
+                    if (isUnusableNewConnection(e) || deadline.remainingNanos() <= 0) {
+                        throw e;
+                    }
+                }
+            }
         } catch (TetherException e) {
             releasePermits(ep);
             throw e;

@@ -59,6 +59,7 @@ public final class FaultyServer implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong closedIdle = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong linesReceived = new AtomicLong();
     private final AtomicLong pings = new AtomicLong();
     private final AtomicLong faultsInjected = new AtomicLong();
     private volatile ServerSocket listener;
@@ -181,6 +182,13 @@ public final class FaultyServer implements AutoCloseable {
         stop();
     }
 
+    /** Closes every open connection abruptly while the server keeps accepting new ones. */
+    public void closeConnections() {
+        for (Socket s : open) {
+            closeQuietly(s);
+        }
+    }
+
     public long accepted() {
         return accepted.get();
     }
@@ -195,6 +203,11 @@ public final class FaultyServer implements AutoCloseable {
 
     public long requests() {
         return requests.get();
+    }
+
+    /** Every line read so far, pings included, answered or not (a stalled server still counts them). */
+    public long linesReceived() {
+        return linesReceived.get();
     }
 
     public long pings() {
@@ -260,6 +273,7 @@ public final class FaultyServer implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
+                linesReceived.incrementAndGet();
                 if (stalled) {
                     continue;
                 }
