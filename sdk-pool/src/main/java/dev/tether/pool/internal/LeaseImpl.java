@@ -19,6 +19,8 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     private final Duration defaultTimeout;
     private boolean failed;
     private boolean discarded;
+    /** Requests sent with {@link #send} whose responses were not received yet. */
+    private int awaited;
     private boolean closed;
 
     LeaseImpl(ClientCore<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
@@ -62,6 +64,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         ensureUsable();
         try {
             pc.framed.send(request, deadline);
+            awaited++;
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
@@ -76,7 +79,11 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         Deadline deadline = Deadline.after(timeout);
         ensureUsable();
         try {
-            return pc.framed.receive(deadline);
+            Resp response = pc.framed.receive(deadline);
+            if (awaited > 0) {
+                awaited--;
+            }
+            return response;
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
@@ -112,7 +119,8 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         }
         closed = true;
         leak.close();
-        client.leaseClosed(pc, failed || discarded ? DestroyReason.BROKEN : null);
+        // A response still owed would reach the next user of the connection as the answer to its own request.
+        client.leaseClosed(pc, failed || discarded || awaited > 0 ? DestroyReason.BROKEN : null);
     }
 
     @Override
