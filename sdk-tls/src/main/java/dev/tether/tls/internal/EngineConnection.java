@@ -254,6 +254,8 @@ public final class EngineConnection implements TlsConnection {
             releaseIdleBuffers();
             writeLock.unlock();
             readLock.unlock();
+            disposeReadBuffersIfClosed();
+            disposeWriteBuffersIfClosed();
         }
     }
 
@@ -407,6 +409,7 @@ public final class EngineConnection implements TlsConnection {
                 appIn.releaseIfEmpty();
             }
             readLock.unlock();
+            disposeReadBuffersIfClosed();
         }
     }
 
@@ -571,6 +574,7 @@ public final class EngineConnection implements TlsConnection {
         } finally {
             netOut.releaseIfEmpty();
             writeLock.unlock();
+            disposeWriteBuffersIfClosed();
         }
     }
 
@@ -675,6 +679,7 @@ public final class EngineConnection implements TlsConnection {
                 netOut.releaseIfEmpty();
             }
             writeLock.unlock();
+            disposeWriteBuffersIfClosed();
         }
     }
 
@@ -738,6 +743,7 @@ public final class EngineConnection implements TlsConnection {
                     netIn.releaseIfEmpty();
                     appIn.releaseIfEmpty();
                     readLock.unlock();
+                    disposeReadBuffersIfClosed();
                 }
             } else {
                 long left = deadline == null ? HANDSHAKE_POLL_NANOS : deadline.remainingNanos();
@@ -944,6 +950,7 @@ public final class EngineConnection implements TlsConnection {
         } finally {
             netOut.releaseIfEmpty();
             writeLock.unlock();
+            disposeWriteBuffersIfClosed();
         }
     }
 
@@ -986,11 +993,13 @@ public final class EngineConnection implements TlsConnection {
         try {
             if (handshakeComplete && brokenBy == null && !outboundClosed && transport.isOpen()) {
                 Duration timeout = config.closeNotifyTimeout();
+                // One deadline for waiting on a writer and sending close_notify: close() is bounded by one timeout.
+                Deadline deadline = Deadline.after(timeout);
                 boolean locked = false;
                 try {
                     locked = writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
                     if (locked) {
-                        sendCloseNotify(Deadline.after(timeout));
+                        sendCloseNotify(deadline);
                     } else {
                         log.debug("close_notify not sent to {}: a write was still in progress after {}", endpoint,
                                 TimedOutException.format(timeout));
@@ -1009,21 +1018,40 @@ public final class EngineConnection implements TlsConnection {
             }
         } finally {
             transport.close();
-            // A reader blocked on the transport wakes with an error now and releases its buffers itself.
-            if (readLock.tryLock()) {
-                try {
+            // A reader or writer still inside sees closed once it unlocks and disposes its buffers itself.
+            disposeReadBuffersIfClosed();
+            disposeWriteBuffersIfClosed();
+        }
+    }
+
+    /**
+     * Disposes (zeroes and gives back) the read buffers of a closed connection unless a reader holds them. Both
+     * close() and a leaving reader call it after their own step (setting closed, unlocking), so whichever comes
+     * second finds the lock free and closed set: the buffers are never left behind holding plaintext.
+     */
+    private void disposeReadBuffersIfClosed() {
+        if (closed.get() && readLock.tryLock()) {
+            try {
+                // Held further out on this thread (a nested section): the outermost one disposes on its way out.
+                if (readLock.getHoldCount() == 1) {
                     netIn.dispose();
                     appIn.dispose();
-                } finally {
-                    readLock.unlock();
                 }
+            } finally {
+                readLock.unlock();
             }
-            if (writeLock.tryLock()) {
-                try {
+        }
+    }
+
+    /** As {@link #disposeReadBuffersIfClosed()}, for the write side. */
+    private void disposeWriteBuffersIfClosed() {
+        if (closed.get() && writeLock.tryLock()) {
+            try {
+                if (writeLock.getHoldCount() == 1) {
                     netOut.dispose();
-                } finally {
-                    writeLock.unlock();
                 }
+            } finally {
+                writeLock.unlock();
             }
         }
     }
