@@ -50,11 +50,14 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
     private volatile String lastFailure;
 
     private ReloadingTlsConfig(Builder b) {
+        // Fingerprint before loading (as checkNow() does): a file replaced in between then looks changed and is
+        // loaded again, instead of its new content being recorded as already in force.
+        Map<Path, String> before = fingerprint(b.recipe.files());
         TlsConfig initial = b.recipe.build();
         this.recipe = initial.toBuilder();
         this.files = initial.files();
         this.expiryWarning = b.expiryWarning;
-        this.fingerprints = fingerprint(files);
+        this.fingerprints = before;
         this.current = new AtomicReference<>(new Snapshot(initial, 1));
         warnIfExpiring(initial);
         if (files.isEmpty()) {

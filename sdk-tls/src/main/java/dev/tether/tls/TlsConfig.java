@@ -381,6 +381,15 @@ public final class TlsConfig {
             return this;
         }
 
+        /** The files {@link #build()} will read, without reading them; the same list as {@link TlsConfig#files()}. */
+        List<Path> files() {
+            List<Path> files = new ArrayList<>(trust.build().files());
+            if (keySource != null) {
+                files.addAll(keySource.files());
+            }
+            return List.copyOf(files);
+        }
+
         /**
          * Reads the configured files and builds the config.
          *
