@@ -61,7 +61,7 @@ public final class IoWatchdog {
             LockSupport.parkNanos(this, TICK_NANOS);
             long now = System.nanoTime();
             for (Guard g : inFlight) {
-                if (now - g.deadlineNanos() >= 0 && g.fire()) {
+                if (g.fireIfDue(now)) {
                     inFlight.remove(g);
                 }
             }
@@ -70,30 +70,41 @@ public final class IoWatchdog {
 
     /** One guarded operation at a time: arm it, and it fires {@link #onExpiry()} once if not disarmed in time. */
     public abstract static class Guard {
-        private static final int IDLE = 0;
-        private static final int ARMED = 1;
-        private static final int FIRED = 2;
+        private static final long IDLE = 0;
+        private static final long ARMED = 1;
+        private static final long FIRED = 2;
+        private static final long PHASE = 3;
 
-        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        // The operation's number (above the two low bits) and its phase: a guard is reused for operation after
+        // operation, and the number keeps a deadline read for one operation from firing during the next.
+        private final java.util.concurrent.atomic.AtomicLong state = new java.util.concurrent.atomic.AtomicLong();
         private volatile long deadlineNanos;
 
         void arm(long deadline) {
             deadlineNanos = deadline;
-            state.set(ARMED);
+            state.set((state.get() & ~PHASE) + (PHASE + 1) | ARMED);
         }
 
         /** Disarms a guard that has not fired; a fired one keeps saying so. */
         void disarm() {
-            state.compareAndSet(ARMED, IDLE);
+            long s = state.get();
+            if ((s & PHASE) == ARMED) {
+                state.compareAndSet(s, s & ~PHASE | IDLE);
+            }
         }
 
         /** True once the deadline has fired for the current (or last) operation. */
         public boolean hasFired() {
-            return state.get() == FIRED;
+            return (state.get() & PHASE) == FIRED;
         }
 
-        boolean fire() {
-            if (state.compareAndSet(ARMED, FIRED)) {
+        /** Fires if the operation armed now is past its deadline at {@code now}. */
+        boolean fireIfDue(long now) {
+            long s = state.get();
+            if ((s & PHASE) != ARMED || now - deadlineNanos() < 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s & ~PHASE | FIRED)) {
                 onExpiry();
                 return true;
             }
