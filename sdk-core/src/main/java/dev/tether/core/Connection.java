@@ -49,7 +49,8 @@ public interface Connection extends Closeable {
 
     /**
      * Reads whatever is already available without waiting: 0 when nothing is, -1 at end of stream. This is
-     * the cheap liveness check a pool runs before reusing an idle connection.
+     * the cheap liveness check a pool runs before reusing an idle connection. It never waits for a write in
+     * progress on another thread; it may then report 0 without having looked.
      */
     int readAvailable(ByteBuffer dst) throws TetherException;
 

@@ -16,6 +16,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Connection} over a blocking {@link SocketChannel}, TCP or Unix-domain.
@@ -36,6 +37,12 @@ public final class SocketConnection implements Connection {
     private final long createdAtNanos = System.nanoTime();
     private final ChannelCloseGuard readGuard;
     private final ChannelCloseGuard writeGuard;
+    /**
+     * Held by a write for its whole duration and tried by {@link #readAvailable}: switching the channel to
+     * non-blocking needs the JDK's write lock, so without this a liveness check would wait for a blocked write
+     * (up to its deadline), and a write starting during the check would find a non-blocking channel.
+     */
+    private final ReentrantLock blockingMode = new ReentrantLock();
 
     private volatile long bytesRead;
     private volatile long bytesWritten;
@@ -137,6 +144,10 @@ public final class SocketConnection implements Connection {
         if (!dst.hasRemaining()) {
             return 0;
         }
+        if (!blockingMode.tryLock()) {
+            // A write is in progress: nothing can be learned without waiting for it, so report nothing yet.
+            return 0;
+        }
         try {
             channel.configureBlocking(false);
             try {
@@ -150,6 +161,8 @@ public final class SocketConnection implements Connection {
             }
         } catch (IOException e) {
             throw failure(e, RequestState.NOT_SENT, "checking for data");
+        } finally {
+            blockingMode.unlock();
         }
     }
 
@@ -166,6 +179,7 @@ public final class SocketConnection implements Connection {
             throw writeTimeout(deadline, RequestState.NOT_SENT, null);
         }
         IoWatchdog watchdog = IoWatchdog.instance();
+        blockingMode.lock();
         watchdog.begin(writeGuard, deadline.nanoTime());
         IOException failure = null;
         try {
@@ -176,6 +190,7 @@ public final class SocketConnection implements Connection {
             failure = e;
         } finally {
             watchdog.end(writeGuard);
+            blockingMode.unlock();
             bytesWritten += src.position() - start;
         }
         RequestState state = src.position() == start ? RequestState.NOT_SENT : RequestState.MAY_HAVE_BEEN_SENT;
