@@ -121,7 +121,14 @@ final class Maintenance<Req, Resp> {
                     return;
                 }
                 try {
+                    long made = ep.created.sum();
                     pool.addObject(ep.endpoint);
+                    if (ep.created.sum() == made) {
+                        // commons-pool2 adds nothing, silently, when its own count is at maxTotal or
+                        // maxPerEndpoint: idle connections there hold no permit (of another endpoint, or of this
+                        // one while others are lent out). Trying again at once would spin until room appears.
+                        return;
+                    }
                     if (stopped) {
                         // The client closed while this connect ran: the pool may already have been cleared and
                         // closed, and commons-pool2 still parks the new connection as idle. Nothing would close it.
