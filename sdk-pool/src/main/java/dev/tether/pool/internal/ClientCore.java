@@ -513,10 +513,20 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     /** Destroys a connection taken from the ready list that failed its check; the caller keeps its permits. */
     private void discardHolding(PooledConnection<Req, Resp> pc) {
         try {
-            pool.invalidateObject(pc.endpoint.endpoint, pc);
+            invalidate(pc);
         } catch (Exception e) {
             LOG.debug("could not invalidate a stale connection to {}; closing it", pc.endpoint, e);
             factory.destroy(pc, DestroyReason.BROKEN);
+        }
+    }
+
+    /** Destroys {@code pc} through commons-pool2 without connecting on this thread for anyone else. */
+    private void invalidate(PooledConnection<Req, Resp> pc) throws Exception {
+        ConnectionFactory.refuseConnects(true);
+        try {
+            pool.invalidateObject(pc.endpoint.endpoint, pc);
+        } finally {
+            ConnectionFactory.refuseConnects(false);
         }
     }
 
@@ -600,7 +610,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                 pool.returnObject(ep.endpoint, pc);
             } else {
                 pc.retire(discard != null ? discard : DestroyReason.BROKEN);
-                pool.invalidateObject(ep.endpoint, pc);
+                invalidate(pc);
             }
         } catch (Exception e) {
             // The pool refused the connection back (closing, or already destroyed): make sure it is closed.

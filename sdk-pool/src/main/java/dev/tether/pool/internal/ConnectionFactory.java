@@ -1,5 +1,6 @@
 package dev.tether.pool.internal;
 
+import dev.tether.core.ConnectFailedException;
 import dev.tether.core.Connection;
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
@@ -38,6 +39,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
     private static final ThreadLocal<Deadline> CONNECT_DEADLINE = new ThreadLocal<>();
     /** Set on the maintenance thread while it runs eviction, so validation may ping. */
     private static final ThreadLocal<Boolean> MAINTENANCE = new ThreadLocal<>();
+    /** Set while a thread gives a connection up through commons-pool2's invalidateObject: it must not connect. */
+    private static final ThreadLocal<Boolean> NO_CONNECT = new ThreadLocal<>();
 
     private final Connector connector;
     private final Codec<Req, Resp> codec;
@@ -77,6 +80,21 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         CONNECT_DEADLINE.remove();
     }
 
+    /**
+     * commons-pool2's invalidateObject always reuses the freed room for a borrower waiting inside it (whatever
+     * setReuseCapacityOnReturn says), connecting on the invalidating thread: a caller whose call already ended,
+     * bounded by the connect timeout instead of any deadline. While this is set, {@link #makeObject} refuses;
+     * commons-pool2 swallows that, and the waiting borrower, which looks again every few milliseconds, connects
+     * on its own thread within its own deadline.
+     */
+    static void refuseConnects(boolean refuse) {
+        if (refuse) {
+            NO_CONNECT.set(Boolean.TRUE);
+        } else {
+            NO_CONNECT.remove();
+        }
+    }
+
     static void enterMaintenance() {
         MAINTENANCE.set(Boolean.TRUE);
     }
@@ -101,6 +119,10 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
 
     @Override
     public PooledObject<PooledConnection<Req, Resp>> makeObject(Endpoint endpoint) throws TetherException {
+        if (NO_CONNECT.get() != null) {
+            throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, endpoint,
+                    "not connecting on a thread that is giving a connection up", null);
+        }
         Deadline deadline = CONNECT_DEADLINE.get();
         if (deadline == null) {
             deadline = Deadline.after(connectTimeout);
