@@ -239,6 +239,10 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         } catch (TetherException e) {
             pc.retire(DestroyReason.STALE);
             LOG.debug("idle connection to {} failed its liveness check: {}", pc.endpoint, e.toString());
+        } catch (RuntimeException e) {
+            // A transport fault, not the caller's: escaping here would strand a ready connection and its permits.
+            pc.retire(DestroyReason.BROKEN);
+            LOG.warn("liveness check of the connection to {} failed unexpectedly; replacing the connection", pc.endpoint, e);
         }
         return false;
     }
