@@ -311,6 +311,10 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         } catch (TetherException e) {
             settle(ep, e, start);
             throw e;
+        } catch (RuntimeException | Error e) {
+            // As in attempt(): an unsettled permission of a half-open breaker would keep it refusing for good.
+            ep.releasePermission();
+            throw e;
         }
         ep.recordSuccess(System.nanoTime() - start);
         ep.inFlight.incrementAndGet();

@@ -1,0 +1,84 @@
+package dev.tether.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tether.core.Connector;
+import dev.tether.core.SocketConnector;
+import dev.tether.core.TetherException;
+import dev.tether.pool.testing.Clients;
+import dev.tether.pool.testing.FaultyServer;
+import dev.tether.pool.testing.ForwardingConnection;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opening a lease settles the breaker permission it took whatever goes wrong, an {@link Error} included, as a
+ * call does. A half-open breaker admits only a few probes; a probe never settled kept it half-open and refusing
+ * every later attempt, for good.
+ */
+class LeaseBreakerPermissionTest {
+
+    /** Stands for an Error out of the transport (say an OutOfMemoryError while decrypting). */
+    private static final class InjectedError extends Error {
+        InjectedError() {
+            super("injected transport error");
+        }
+    }
+
+    @Test
+    void aHalfOpenProbeLeaseThatFailsWithAnErrorLeavesTheBreakerUsable() throws Exception {
+        AtomicBoolean faulty = new AtomicBoolean();
+        SocketConnector plain = SocketConnector.create();
+        Connector connector = (endpoint, deadline) -> new ForwardingConnection(plain.connect(endpoint, deadline)) {
+            @Override
+            public int readAvailable(ByteBuffer dst) throws TetherException {
+                if (faulty.get()) {
+                    throw new InjectedError();
+                }
+                return super.readAvailable(dst);
+            }
+        };
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
+                     .connector(connector)
+                     .retry(RetrySettings.none())
+                     .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(2).minimumCalls(2)
+                             .failureRateThreshold(50).openDuration(Duration.ofMillis(100)).halfOpenCalls(1).build())
+                     .pool(PoolSettings.builder().maxTotal(2).maxPerEndpoint(2)
+                             .validateAfterInactivity(Duration.ZERO)
+                             .maintenanceInterval(Duration.ofMinutes(5)).build())
+                     .build()) {
+            Lease<String, String> kept = client.lease();
+            assertThat(kept.exchange("echo 0")).isEqualTo("0");
+            server.nextFaults(FaultyServer.Fault.DROP);
+            try {
+                client.call("echo 1");
+            } catch (TetherException expected) {
+                // The dropped request: one success and one failure open the breaker.
+            }
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.OPEN);
+            kept.close();
+
+            // The first lease the breaker lets through is its half-open probe; checking the pooled connection fails.
+            faulty.set(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (Lease<String, String> probe = client.lease()) {
+                    throw new AssertionError("the probe lease should have failed: " + probe);
+                } catch (CircuitOpenException stillOpen) {
+                    return false;
+                } catch (InjectedError probeFailed) {
+                    return true;
+                }
+            });
+            faulty.set(false);
+
+            try (Lease<String, String> lease = client.lease()) {
+                assertThat(lease.exchange("echo 2")).isEqualTo("2");
+            }
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.CLOSED);
+        }
+    }
+}
