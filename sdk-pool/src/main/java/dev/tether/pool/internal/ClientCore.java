@@ -38,7 +38,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
@@ -91,7 +90,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private final Executor async;
     private final ExecutorService ownedAsync;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
-    private final LongAdder inFlight = new LongAdder();
+    /** Calls and leases in progress. An AtomicLong, not a LongAdder: close() must never read a torn zero. */
+    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
     private final ReentrantLock drainLock = new ReentrantLock();
     private final Condition drained = drainLock.newCondition();
 
@@ -628,7 +628,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     // ---- lifecycle -----------------------------------------------------------------------------------------
 
     private void enter() throws ClientClosedException {
-        inFlight.increment();
+        inFlight.incrementAndGet();
         if (state.get() != State.OPEN) {
             exit();
             throw new ClientClosedException(name);
@@ -636,7 +636,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     private void exit() {
-        inFlight.decrement();
+        inFlight.decrementAndGet();
         if (state.get() != State.OPEN) {
             drainLock.lock();
             try {
@@ -677,7 +677,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         long end = System.nanoTime() + nanos;
         drainLock.lock();
         try {
-            while (inFlight.sum() > 0) {
+            while (inFlight.get() > 0) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     return false;
