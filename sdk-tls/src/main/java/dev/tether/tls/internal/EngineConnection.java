@@ -525,22 +525,13 @@ public final class EngineConnection implements TlsConnection {
 
     /**
      * Sends handshake data the reader caused, such as the answer to a TLS 1.3 KeyUpdate. If a writer holds
-     * the write lock, its next wrap sends the data first, so it is fine to leave it to the writer.
+     * the write lock, its next wrap sends the data first, or it sends it on its way out (see
+     * {@link #sendHandshakeLeftByReader}), so it is left to the writer. The reader never waits for the write
+     * lock: a writer blocked on a full socket may only get going again once this reader drains the socket
+     * (a peer that echoes stops reading while its own writes are stuck), so waiting would stall both.
      */
     private void sendHandshakeFromReader(Deadline deadline, boolean blocking) throws TetherException, SSLException {
-        boolean locked;
-        if (blocking) {
-            long waitNanos = deadline == null ? config.closeNotifyTimeout().toNanos() : Math.max(0, deadline.remainingNanos());
-            try {
-                locked = writeLock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                locked = false;
-            }
-        } else {
-            locked = writeLock.tryLock();
-        }
-        if (!locked) {
+        if (!writeLock.tryLock()) {
             return;
         }
         try {
@@ -680,6 +671,26 @@ public final class EngineConnection implements TlsConnection {
             }
             writeLock.unlock();
             disposeWriteBuffersIfClosed();
+        }
+        sendHandshakeLeftByReader();
+    }
+
+    /**
+     * After a write: a reader that found the write lock taken left its handshake data (a KeyUpdate answer, a
+     * renegotiation message) to this writer. It set the engine's status before trying the lock, and the lock
+     * was held until this writer unlocked, so checking here, after unlocking, cannot miss it. The write itself
+     * succeeded, so a failure here does not fail it: the connection is marked broken and the next call says why.
+     */
+    private void sendHandshakeLeftByReader() {
+        if (!handshakeComplete || brokenBy != null || closed.get()
+                || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+            return;
+        }
+        try {
+            sendHandshakeFromReader(null, false);
+        } catch (SSLException | TetherException | RuntimeException e) {
+            log.debug("could not send pending TLS handshake data to {}: {}", endpoint, e.getMessage());
+            markBroken(e);
         }
     }
 
