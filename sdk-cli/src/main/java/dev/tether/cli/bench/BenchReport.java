@@ -184,7 +184,15 @@ public final class BenchReport {
         if (message == null) {
             return "";
         }
-        return message.length() > 160 ? message.substring(0, 160) + "..." : message;
+        return message.length() > 160 ? cut(message, 160) + "..." : message;
+    }
+
+    /**
+     * The first {@code length} chars of {@code s}, one fewer if that would split a surrogate pair: half a
+     * character cannot be encoded, and writing the report would fail on it.
+     */
+    static String cut(String s, int length) {
+        return s.substring(0, Character.isHighSurrogate(s.charAt(length - 1)) ? length - 1 : length);
     }
 
     private static void row(PrintWriter out, String name, String value) {

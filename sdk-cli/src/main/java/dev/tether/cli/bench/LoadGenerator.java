@@ -216,6 +216,6 @@ public final class LoadGenerator<Req, Resp> {
 
     private static String abbreviate(Object reply) {
         String s = reply instanceof byte[] bytes ? bytes.length + " bytes" : String.valueOf(reply);
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return s.length() > 80 ? BenchReport.cut(s, 80) + "..." : s;
     }
 }
