@@ -1,11 +1,14 @@
 package dev.tether.cli.bench;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The live progress line of a run, rewritten in place with a carriage return. Only for terminals: piped or
- * redirected output gets no progress noise.
+ * The live progress line of a run on standard error, rewritten in place with a carriage return. Only when
+ * standard error is a terminal: piped or redirected output gets no progress noise.
  */
 public final class ProgressLine {
     private final PrintWriter err;
@@ -18,9 +21,27 @@ public final class ProgressLine {
         this.enabled = enabled;
     }
 
-    /** A progress line shown only when the JVM has a console (stdin and stdout are a terminal). */
+    /** A progress line on {@code err}, shown only when standard error is a terminal. */
     public static ProgressLine forTerminal(PrintWriter err) {
-        return new ProgressLine(err, System.console() != null);
+        return new ProgressLine(err, standardErrorIsTerminal());
+    }
+
+    /**
+     * Whether standard error is a terminal. {@code System.console()} only speaks for stdin and stdout, so with
+     * {@code 2>bench.log} on a terminal the line would land in the file, carriage returns and all. On Linux the
+     * descriptor's target tells; elsewhere the console check is the best Java 17 offers.
+     */
+    static boolean standardErrorIsTerminal() {
+        Path fd2 = Path.of("/proc/self/fd/2");
+        try {
+            if (Files.isSymbolicLink(fd2)) {
+                String target = Files.readSymbolicLink(fd2).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // Not inspectable here: fall back to the console check.
+        }
+        return System.console() != null;
     }
 
     public boolean enabled() {
