@@ -58,6 +58,26 @@ class NotTlsPeerTest {
     }
 
     @Test
+    void aPlaintextEchoServerIsNotTls() throws Exception {
+        try (ServerSocket server = plainServer(s -> {
+            try {
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    s.getOutputStream().write(buf, 0, n);
+                }
+            } catch (IOException ignored) {
+                // client gone
+            }
+        })) {
+            assertThatThrownBy(() -> connect(certs.clientConfig().build(), server.getLocalPort()))
+                    .isInstanceOf(NotTlsException.class)
+                    .hasMessageContaining("does not speak TLS")
+                    .hasMessageContaining("ClientHello back");
+        }
+    }
+
+    @Test
     void bannerFromAPlaintextServerIsShownInTheError() throws Exception {
         try (ServerSocket server = plainServer(s -> {
             try {

@@ -51,6 +51,12 @@ final class HandshakeFailures {
                     "the client presented no certificate, but this server requires one (clientAuth REQUIRED) ["
                             + c.endpoint() + "]", c.endpoint(), e);
         }
+        if (c.clientMode() && lower.contains("unexpected handshake message: client_hello")) {
+            // Our own ClientHello came back: a plain echo or relay on this port, not a TLS server.
+            return new NotTlsException("the server at " + c.endpoint() + " does not speak TLS: it sent our own TLS"
+                    + " ClientHello back, as a plaintext echo or relay does; check the port, or connect without TLS",
+                    c.endpoint(), e);
+        }
         if (lower.contains("unsupported or unrecognized ssl message") || lower.contains("plaintext connection")) {
             return new NotTlsException("the " + peer + " at " + c.endpoint() + " does not speak TLS: "
                     + msg + "; check the port, or connect without TLS if the service is plaintext", c.endpoint(), e);
