@@ -630,7 +630,11 @@ public final class EngineConnection implements TlsConnection {
                         if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
                                 && engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
                             sent |= flushTracking(deadline, sent);
-                            awaitRenegotiation(deadline);
+                            try {
+                                awaitRenegotiation(deadline);
+                            } catch (TimedOutException | ConnectionClosedException e) {
+                                throw sent ? partlySent(e) : e;
+                            }
                             out = netOut.prepare();
                         }
                     }
@@ -718,6 +722,22 @@ public final class EngineConnection implements TlsConnection {
             }
             throw e;
         }
+    }
+
+    /**
+     * A failure of a write that had already flushed part of the request: whatever the failing step says, the
+     * request may have reached the server, and a caller must not retry it as if it had not.
+     */
+    private TetherException partlySent(TetherException e) {
+        if (!e.requestNotSent()) {
+            return e;
+        }
+        if (e instanceof TimedOutException t) {
+            return new TimedOutException(t.phase(), endpoint, t.timeout(), RequestState.MAY_HAVE_BEEN_SENT, e);
+        }
+        ConnectionClosedException c = (ConnectionClosedException) e;
+        return new ConnectionClosedException(c.reason(), endpoint, RequestState.MAY_HAVE_BEEN_SENT,
+                "after part of the request was sent", e);
     }
 
     /**
