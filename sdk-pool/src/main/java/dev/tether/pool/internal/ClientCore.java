@@ -7,6 +7,7 @@ import dev.tether.core.Endpoint;
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
+import dev.tether.core.TimedOutException;
 import dev.tether.core.TransportOptions;
 import dev.tether.core.codec.Codec;
 import dev.tether.core.codec.KeepAlivePing;
@@ -236,6 +237,11 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     private Resp attempt(Req request, CallState st) throws TetherException {
+        if (st.deadline.isExpired()) {
+            // Queued on the async executor or backing off past the deadline: fail before taking anything.
+            throw new TimedOutException(TimedOutException.Phase.CALL, null, st.deadline.budget(), RequestState.NOT_SENT,
+                    null);
+        }
         EndpointPool ep = balancer.pick(st.lastFailed);
         long start = System.nanoTime();
         ep.inFlight.incrementAndGet();
@@ -243,6 +249,15 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         DestroyReason discard = null;
         try {
             pc = acquire(ep, st.deadline);
+            if (st.deadline.isExpired()) {
+                // The deadline passed while the connection was found or checked. The write would refuse at once
+                // and the untouched, healthy connection would then be destroyed as broken: give it back instead.
+                PooledConnection<Req, Resp> untouched = pc;
+                pc = null;
+                release(untouched, null);
+                throw new TimedOutException(TimedOutException.Phase.ACQUIRE, ep.endpoint, st.deadline.budget(),
+                        RequestState.NOT_SENT, null);
+            }
             Resp response = pc.framed.exchange(request, st.deadline);
             ep.recordSuccess(System.nanoTime() - start);
             return response;
@@ -267,12 +282,17 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
 
     /** Settles the breaker permission of a failed attempt: counted only if the failure is the endpoint's doing. */
     private static void settle(EndpointPool ep, TetherException e, long start) {
-        if (e instanceof PoolExhaustedException || e instanceof ClientClosedException
+        if (e instanceof PoolExhaustedException || isAcquireTimeout(e) || e instanceof ClientClosedException
                 || e instanceof CallInterruptedException || isEncodeFailure(e)) {
             ep.releasePermission();
         } else {
             ep.recordFailure(System.nanoTime() - start, e);
         }
+    }
+
+    /** The caller's own deadline ran out before anything was sent: says nothing about the endpoint. */
+    private static boolean isAcquireTimeout(TetherException e) {
+        return e instanceof TimedOutException t && t.phase() == TimedOutException.Phase.ACQUIRE;
     }
 
     private static boolean isEncodeFailure(TetherException e) {
