@@ -29,7 +29,10 @@ final class Listeners implements TetherClientListener {
         for (TetherClientListener l : listeners) {
             try {
                 action.accept(l);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // Errors too: one escaping a connect skips closing the new connection, giving back the caller's
+                // permits and commons-pool2's count of it (it only undoes that for an Exception). A
+                // VirtualMachineError still propagates.
                 LOG.warn("listener {} failed handling {}", l, event, e);
             }
         }
