@@ -17,7 +17,9 @@ class IdleMaintenanceTest {
     void idleConnectionsBeyondTheMinimumAreClosedAndTheMinimumIsKept() throws Exception {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = Clients.forServer(server)
-                     .pool(PoolSettings.builder().minIdlePerEndpoint(2).maxIdleTime(Duration.ofMillis(200))
+                     // Long enough that the five connections just given back cannot be evicted before the count below,
+                     // even when this thread is descheduled for a while.
+                     .pool(PoolSettings.builder().minIdlePerEndpoint(2).maxIdleTime(Duration.ofSeconds(1))
                              .maintenanceInterval(Duration.ofMillis(20)).build())
                      .build()) {
             // Pre-warmed at start, in the background.
@@ -50,13 +52,15 @@ class IdleMaintenanceTest {
 
     @Test
     void keepAlivePingsHoldAnIdleConnectionOpenAgainstTheServersIdleTimeout() throws Exception {
-        try (FaultyServer server = FaultyServer.start().closeIdleAfter(Duration.ofMillis(1500));
+        // A ping timeout a loaded machine can meet (a PONG late by 100 ms failed the ping and replaced the
+        // connection), and enough pings to span more than the server's idle timeout.
+        try (FaultyServer server = FaultyServer.start().closeIdleAfter(Duration.ofMillis(2000));
              TetherClient<String, String> client = Clients.forServer(server)
-                     .pool(PoolSettings.builder().keepAliveInterval(Duration.ofMillis(150))
-                             .keepAliveTimeout(Duration.ofMillis(100)).maintenanceInterval(Duration.ofMillis(20)).build())
+                     .pool(PoolSettings.builder().keepAliveInterval(Duration.ofMillis(500))
+                             .keepAliveTimeout(Duration.ofMillis(500)).maintenanceInterval(Duration.ofMillis(20)).build())
                      .build()) {
             assertThat(client.call("echo once")).isEqualTo("once");
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.pings() >= 8);
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.pings() >= 5);
             assertThat(server.closedIdle()).isZero();
             assertThat(client.call("echo still")).isEqualTo("still");
             assertThat(server.accepted()).isEqualTo(1);
@@ -66,7 +70,9 @@ class IdleMaintenanceTest {
 
     @Test
     void withoutAPingTheMaintenancePassFindsConnectionsThePeerClosed() throws Exception {
-        try (FaultyServer server = FaultyServer.start().closeIdleAfter(Duration.ofMillis(100));
+        // The server's idle timeout also runs between accept and the first request: too short, and a slow client
+        // thread would see its only call's connection closed under it.
+        try (FaultyServer server = FaultyServer.start().closeIdleAfter(Duration.ofMillis(500));
              TetherClient<String, String> client = TetherClient.builder(dev.tether.core.codec.LineCodec.create())
                      .endpoint(server.endpoint())
                      .pool(PoolSettings.builder().maintenanceInterval(Duration.ofMillis(20)).build())
