@@ -71,10 +71,11 @@ class ClientCertificateRotationIT {
     static void startServer() throws Exception {
         pki = Pki.create(tempDir, "main");
         Pki.Leaf server = pki.server("server", TlsServers.SERVER_NAME);
-        // The same service behind a relay that holds each new connection for a second before passing its bytes
-        // on, like a distant or overloaded server: every handshake through it takes over a second.
+        // The same service behind a relay that holds each new connection for three seconds before passing its
+        // bytes on, like a distant or overloaded server: every handshake through it takes over three seconds, so
+        // the reload (50 ms polls) lands while they wait even on a loaded machine.
         String slowRelay = "socat -lpslow TCP-LISTEN:" + SLOW_PORT + ",fork,reuseaddr "
-                + TlsServers.quote("SYSTEM:sleep 1; exec socat STDIO TCP\\:127.0.0.1\\:" + TlsServers.TLS_PORT);
+                + TlsServers.quote("SYSTEM:sleep 3; exec socat STDIO TCP\\:127.0.0.1\\:" + TlsServers.TLS_PORT);
         whoami = pki.copyInto(TlsServers.shell("whoami", List.of(
                                 TlsServers.socatListen(TlsServers.TLS_PORT, server, pki.containerCaCertificate(),
                                         "whoami", WHOAMI_ECHO),
@@ -190,7 +191,7 @@ class ClientCertificateRotationIT {
             }
             replacement.write(ExistingFile.REPLACE);
             Awaitility.await("the reloading config taking up the new files")
-                    .atMost(Duration.ofMillis(800))
+                    .atMost(Duration.ofMillis(2500))
                     .until(() -> tls.generation() == 2);
             assertThat(calls).as("calls still waiting for their handshakes when the reload took effect")
                     .noneMatch(CompletableFuture::isDone);
