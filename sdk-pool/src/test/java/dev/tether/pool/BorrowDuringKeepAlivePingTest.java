@@ -20,7 +20,9 @@ class BorrowDuringKeepAlivePingTest {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = Clients.forServer(server)
                      .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).minIdlePerEndpoint(0)
-                             .keepAliveInterval(Duration.ofSeconds(1)).keepAliveTimeout(Duration.ofSeconds(1))
+                             // A ping timeout long enough that the caller below is surely waiting before the ping
+                             // could time out on its own: the ping must fail because the connection is closed.
+                             .keepAliveInterval(Duration.ofSeconds(3)).keepAliveTimeout(Duration.ofSeconds(3))
                              .maintenanceInterval(Duration.ofMillis(50)).build())
                      .build()) {
             assertThat(client.call("echo 1")).isEqualTo("1");
