@@ -34,7 +34,8 @@ class BreakerFailoverTest {
             try (TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
                     .endpoint(a.endpoint()).endpoint(b.endpoint())
                     .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(10).minimumCalls(5)
-                            .openDuration(Duration.ofSeconds(2)).halfOpenCalls(2).build())
+                            // Long enough that the calls checking "nothing tries A while open" finish inside it.
+                            .openDuration(Duration.ofSeconds(4)).halfOpenCalls(2).build())
                     .retry(RetrySettings.builder().initialBackoff(Duration.ofMillis(5)).build())
                     .listener(listener)
                     .build()) {
@@ -62,7 +63,7 @@ class BreakerFailoverTest {
                 assertThat(client.stats().get(a.endpoint()).retries()).isEqualTo(retriesBefore);
 
                 a.restart();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
                     client.call("echo probe", Clients.idempotent(Duration.ofSeconds(5)));
                     return client.stats().get(a.endpoint()).breakerState() == BreakerState.CLOSED;
                 });
