@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -47,7 +49,7 @@ class KeyUpdateDuringWriteTest {
      * A JDK TLS 1.3 echo server with small socket buffers. After its first read it calls {@code startHandshake()},
      * which on an established TLS 1.3 connection sends a KeyUpdate with update_requested.
      */
-    private static CompletableFuture<Long> echoWithKeyUpdate(SSLServerSocket server) {
+    private static CompletableFuture<Long> echoWithKeyUpdate(SSLServerSocket server, ExecutorService threads) {
         return CompletableFuture.supplyAsync(() -> {
             try (SSLSocket s = (SSLSocket) server.accept()) {
                 s.setSendBufferSize(SOCKET_BUFFER);
@@ -70,18 +72,21 @@ class KeyUpdateDuringWriteTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void keyUpdateWhileTheWriterIsBlockedDoesNotStallAFullDuplexStream() throws Exception {
         TlsConfig serverConfig = certs.serverConfig().protocols("TLSv1.3").build();
+        // Own threads for the echo server and the writer: both block, and on a 2-core machine the common pool
+        // (JDK 25) has a single worker, so the writer would queue behind the server forever.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try (SSLServerSocket server = (SSLServerSocket) serverConfig.material().context().getServerSocketFactory()
                 .createServerSocket()) {
             server.setReceiveBufferSize(SOCKET_BUFFER);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            CompletableFuture<Long> echo = echoWithKeyUpdate(server);
+            CompletableFuture<Long> echo = echoWithKeyUpdate(server, threads);
             SocketConnector transport = SocketConnector.of(TransportOptions.builder()
                     .sendBufferSize(SOCKET_BUFFER).receiveBufferSize(SOCKET_BUFFER).build());
             try (TlsConnection c = new TlsConnector(transport, certs.clientConfig().build())
@@ -98,7 +103,7 @@ class KeyUpdateDuringWriteTest {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                });
+                }, threads);
                 ByteBuffer received = ByteBuffer.allocate(PAYLOAD);
                 while (received.hasRemaining()) {
                     // A read that waits for the blocked writer waits out its whole deadline (then the stream goes on):
@@ -110,6 +115,8 @@ class KeyUpdateDuringWriteTest {
                 assertThat(echo.get(30, TimeUnit.SECONDS)).isEqualTo(PAYLOAD);
                 assertThat(Arrays.equals(received.array(), payload)).as("echoed bytes are the bytes sent").isTrue();
             }
+        } finally {
+            threads.shutdownNow();
         }
     }
 }
