@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.tether.core.testing.AcceptQueue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,17 +87,8 @@ class ConnectFailureTest {
             int port = listener.endpoint().port();
             blackHole.bind(new InetSocketAddress("127.0.0.2", port), 1);
             Endpoint blackHoled = Endpoint.of("127.0.0.2", port);
-            List<Connection> queued = new ArrayList<>();
+            List<Connection> queued = AcceptQueue.fill(blackHoled);
             try {
-                boolean full = false;
-                for (int i = 0; i < 16 && !full; i++) {
-                    try {
-                        queued.add(connector.connect(blackHoled, Deadline.after(Duration.ofMillis(300))));
-                    } catch (TimedOutException expected) {
-                        full = true;
-                    }
-                }
-                assertThat(full).as("accept queue filled up").isTrue();
                 HostResolver blackHoleFirst = host -> List.of(InetAddress.getByName("127.0.0.2"),
                         InetAddress.getByName("127.0.0.1"));
                 SocketConnector racing = SocketConnector.of(TransportOptions.builder()
@@ -123,18 +114,9 @@ class ConnectFailureTest {
         try (ServerSocketChannel neverAccepts = ServerSocketChannel.open()) {
             neverAccepts.bind(new InetSocketAddress("127.0.0.1", 0), 1);
             Endpoint endpoint = Endpoint.of("127.0.0.1", ((InetSocketAddress) neverAccepts.getLocalAddress()).getPort());
-            List<Connection> queued = new ArrayList<>();
+            // Once the accept queue is full the kernel drops further SYNs and connects hang.
+            List<Connection> queued = AcceptQueue.fill(endpoint);
             try {
-                // Fill the accept queue: once it is full the kernel drops further SYNs and connects hang.
-                boolean full = false;
-                for (int i = 0; i < 16 && !full; i++) {
-                    try {
-                        queued.add(connector.connect(endpoint, Deadline.after(Duration.ofMillis(300))));
-                    } catch (TimedOutException expected) {
-                        full = true;
-                    }
-                }
-                assertThat(full).as("accept queue filled up").isTrue();
 
                 long start = System.nanoTime();
                 TimedOutException e = catchThrowableOfType(TimedOutException.class,

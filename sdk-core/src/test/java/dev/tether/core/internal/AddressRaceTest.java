@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.Connection;
 import dev.tether.core.ConnectFailedException;
-import dev.tether.core.Connection;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
 import dev.tether.core.SocketConnector;
-import dev.tether.core.Endpoint;
-import dev.tether.core.SocketConnector;
-import dev.tether.core.TimedOutException;
 import dev.tether.core.TransportOptions;
+import dev.tether.core.testing.AcceptQueue;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -88,7 +85,7 @@ class AddressRaceTest {
         try (ServerSocketChannel blackHole = ServerSocketChannel.open()) {
             blackHole.bind(new InetSocketAddress(ip("127.0.0.2"), 0), 1);
             int port = ((InetSocketAddress) blackHole.getLocalAddress()).getPort();
-            List<Connection> queued = fillAcceptQueue(Endpoint.of("127.0.0.2", port));
+            List<Connection> queued = AcceptQueue.fill(Endpoint.of("127.0.0.2", port));
             try {
                 AddressRace race = new AddressRace(List.of(ip("127.0.0.2"), ip("127.0.0.2")), port,
                         TransportOptions.defaults());
@@ -119,7 +116,7 @@ class AddressRaceTest {
             good.bind(new InetSocketAddress(ip("127.0.0.1"), 0));
             int port = ((InetSocketAddress) good.getLocalAddress()).getPort();
             blackHole.bind(new InetSocketAddress(ip("127.0.0.2"), port), 1);
-            List<Connection> queued = fillAcceptQueue(Endpoint.of("127.0.0.2", port));
+            List<Connection> queued = AcceptQueue.fill(Endpoint.of("127.0.0.2", port));
             try {
                 List<InetAddress> addresses = new ArrayList<>();
                 addresses.add(ip("127.0.0.2"));
@@ -187,23 +184,5 @@ class AddressRaceTest {
             addresses.add(ip("127.0.0." + (first + i)));
         }
         return addresses;
-    }
-
-    /** Connects until the listener's accept queue is full, so that further SYNs are dropped (a black hole). */
-    private static List<Connection> fillAcceptQueue(Endpoint endpoint) {
-        SocketConnector connector = SocketConnector.create();
-        List<Connection> queued = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            try {
-                queued.add(connector.connect(endpoint, Deadline.after(Duration.ofMillis(300))));
-            } catch (TimedOutException full) {
-                return queued;
-            } catch (IOException e) {
-                queued.forEach(Connection::close);
-                throw new AssertionError("could not fill the accept queue of " + endpoint, e);
-            }
-        }
-        queued.forEach(Connection::close);
-        throw new AssertionError("the accept queue of " + endpoint + " never filled up");
     }
 }
