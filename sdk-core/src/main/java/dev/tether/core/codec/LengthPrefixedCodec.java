@@ -105,11 +105,11 @@ public final class LengthPrefixedCodec implements Codec<byte[], byte[]> {
         if (in.remaining() < headerBytes) {
             return null;
         }
-        long length = switch (headerBytes) {
-            case 1 -> in.get(base) & 0xFFL;
-            case 2 -> in.getShort(base) & 0xFFFFL;
-            default -> in.getInt(base) & 0xFFFF_FFFFL;
-        };
+        // Byte by byte: getShort/getInt would follow the caller's buffer order, and the header is big-endian.
+        long length = 0;
+        for (int i = 0; i < headerBytes; i++) {
+            length = (length << 8) | (in.get(base + i) & 0xFFL);
+        }
         if (length > maxPayloadSize) {
             String signedNote = headerBytes == 4 && length > Integer.MAX_VALUE
                     ? ", " + (int) length + " as a signed int" : "";

@@ -119,4 +119,16 @@ class LengthPrefixFramingTest {
         assertThatThrownBy(() -> LengthPrefixedCodec.builder().headerBytes(1).ping(new byte[256], new byte[0]).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ping");
     }
+    @ParameterizedTest(name = "{0}-byte header")
+    @ValueSource(ints = {2, 4})
+    void headerIsReadBigEndianWhateverTheCallersBufferOrder(int headerBytes) throws Exception {
+        LengthPrefixedCodec codec = LengthPrefixedCodec.builder().headerBytes(headerBytes).build();
+        byte[] wire = StreamFeeder.bytes(codec.encode(new byte[] {1, 2, 3}));
+        // A caller reading a little-endian protocol around these frames may hand over such a buffer.
+        ByteBuffer littleEndian = ByteBuffer.wrap(wire).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(codec.decode(littleEndian)).containsExactly(1, 2, 3);
+        assertThat(littleEndian.hasRemaining()).isFalse();
+        assertThat(littleEndian.order()).as("the caller's buffer is left as it was")
+                .isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
 }
