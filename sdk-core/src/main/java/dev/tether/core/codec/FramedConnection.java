@@ -18,9 +18,9 @@ import java.util.Objects;
  * beyond the codec's {@link Codec#maxFrameSize()}, and is dropped once it is empty after having grown, so an
  * idle connection holds only the small initial buffer.
  *
- * <p><b>Failures.</b> Any failure while writing or reading, and any protocol violation in the inbound bytes,
- * marks the connection {@linkplain Connection#markBroken broken} (the caller or its pool must close it) and is
- * rethrown naming the endpoint. An end of stream while a response is awaited is a
+ * <p><b>Failures.</b> Any failure while writing or reading (an {@link Error} included), and any protocol
+ * violation in the inbound bytes, marks the connection {@linkplain Connection#markBroken broken} (the caller or
+ * its pool must close it) and is rethrown naming the endpoint. An end of stream while a response is awaited is a
  * {@link ConnectionClosedException} with reason {@code EOF}, its message saying "truncated" when it cut a frame
  * short. A request the codec refuses to encode is a {@link ProtocolViolationException} with
  * {@link RequestState#NOT_SENT}; nothing was written, so the connection stays usable.
@@ -113,7 +113,8 @@ public final class FramedConnection<Req, Resp> implements AutoCloseable {
         }
         try {
             connection.write(frame, deadline);
-        } catch (TetherException | RuntimeException e) {
+        } catch (TetherException | RuntimeException | Error e) {
+            // An Error too: a write cut short leaves the peer mid-frame, whatever interrupted it.
             connection.markBroken(e);
             throw e;
         }
@@ -148,7 +149,9 @@ public final class FramedConnection<Req, Resp> implements AutoCloseable {
                     throw endOfStream();
                 }
             }
-        } catch (TetherException | RuntimeException e) {
+        } catch (TetherException | RuntimeException | Error e) {
+            // An Error too (an OutOfMemoryError allocating a large reply, say): the reply is half read and the
+            // decoder may hold part of it, so the next caller would be handed this caller's response.
             buffer = null;
             connection.markBroken(e);
             throw e;

@@ -195,6 +195,46 @@ class FramedConnectionFailureTest {
         }
     }
 
+    @Test
+    void errorWhileDecodingBreaksTheConnectionSoTheHalfReadReplyIsNeverHandedToTheNextCaller() throws Exception {
+        // A real OutOfMemoryError (say, allocating a large bulk string) cannot be provoked deterministically, so
+        // this codec stands in for it: it decodes with RespCodec but fails the first decode with that Error.
+        RespCodec resp = RespCodec.create();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        Codec<RespValue, RespValue> failingOnce = new Codec<>() {
+            @Override
+            public java.nio.ByteBuffer encode(RespValue request) throws ProtocolViolationException {
+                return resp.encode(request);
+            }
+
+            @Override
+            public RespValue decode(java.nio.ByteBuffer in) throws ProtocolViolationException {
+                if (failed.compareAndSet(false, true)) {
+                    throw new OutOfMemoryError("stand-in for a failed allocation while decoding");
+                }
+                return resp.decode(in);
+            }
+
+            @Override
+            public int maxFrameSize() {
+                return resp.maxFrameSize();
+            }
+        };
+        try (ScriptedPeer peer = ScriptedPeer.start(ScriptedPeer.script()
+                .expect("*1\r\n$4\r\nPING\r\n")
+                .send("+REPLY-TO-FIRST\r\n"));
+             FramedConnection<RespValue, RespValue> conn = open(peer.endpoint(), failingOnce)) {
+            assertThat(catchThrowableOfType(OutOfMemoryError.class,
+                    () -> conn.exchange(RespValue.command("PING"), deadline()))).isNotNull();
+            assertThat(conn.connection().isBroken()).as("an Error is a failure too").isTrue();
+            assertThat(conn.hasBufferedInput()).as("the undecoded reply is discarded").isFalse();
+            ConnectionClosedException later = catchThrowableOfType(ConnectionClosedException.class,
+                    () -> conn.receive(deadline()));
+            assertThat(later.reason()).isEqualTo(ConnectionClosedException.Reason.CLOSED_LOCALLY);
+            peer.awaitDone(TIMEOUT);
+        }
+    }
+
     private <Req, Resp> FramedConnection<Req, Resp> open(Endpoint endpoint, Codec<Req, Resp> codec) throws Exception {
         return new FramedConnection<>(connector.connect(endpoint, deadline()), codec);
     }
