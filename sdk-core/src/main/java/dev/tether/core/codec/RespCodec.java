@@ -35,6 +35,12 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
     public static final int DEFAULT_MAX_ARRAY_ELEMENTS = 1024 * 1024;
     /** Default deepest nesting of arrays: 32 (an array holding arrays is depth 2). */
     public static final int DEFAULT_MAX_DEPTH = 32;
+    /**
+     * The deepest nesting {@link Builder#maxDepth(int)} accepts: far beyond any real reply, yet shallow enough
+     * that the encoder and a value's {@code equals}, {@code hashCode} and {@code toString}, which recurse,
+     * cannot overflow an ordinary thread's stack (they take about 1 KiB per level) on a value the decoder accepted.
+     */
+    public static final int MAX_DEPTH_LIMIT = 256;
 
     private static final byte[] CRLF = {'\r', '\n'};
     /** The shortest encoded element, {@code +\r\n}; bounds how many elements a frame can hold. */
@@ -547,10 +553,13 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
             return this;
         }
 
-        /** Deepest nesting of arrays, a flat array being depth 1; default 32. */
+        /** Deepest nesting of arrays, a flat array being depth 1; default 32, at most {@value RespCodec#MAX_DEPTH_LIMIT}. */
         public Builder maxDepth(int depth) {
             if (depth < 1) {
                 throw new IllegalArgumentException("maxDepth must be positive: " + depth);
+            }
+            if (depth > MAX_DEPTH_LIMIT) {
+                throw new IllegalArgumentException("maxDepth must be at most " + MAX_DEPTH_LIMIT + ": " + depth);
             }
             maxDepth = depth;
             return this;

@@ -72,6 +72,35 @@ class RespLimitsTest {
     }
 
     @Test
+    void maxDepthIsCappedSoNoAcceptedValueCanOverflowTheStack() throws Exception {
+        // Uncapped, maxDepth(100_000) let the decoder (which does not recurse) accept a value that the
+        // encoder, equals, hashCode and toString (which do) then failed on with a StackOverflowError.
+        assertThatThrownBy(() -> RespCodec.builder().maxDepth(100_000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxDepth must be at most " + RespCodec.MAX_DEPTH_LIMIT + ": 100000");
+
+        RespCodec codec = RespCodec.builder().maxDepth(RespCodec.MAX_DEPTH_LIMIT).build();
+        String deepest = "*1\r\n".repeat(RespCodec.MAX_DEPTH_LIMIT) + ":7\r\n";
+        // On a thread with half the usual 1 MiB stack, so the cap is shown safe with room to spare (record
+        // equals, the hungriest, takes about 1 KiB of stack per level).
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                RespValue value = codec.decode(ascii(deepest));
+                assertThat(StreamFeeder.bytes(codec.encode(value))).isEqualTo(ascii(deepest).array());
+                assertThat(value).isEqualTo(codec.decode(ascii(deepest)));
+                assertThat(value.hashCode()).isEqualTo(codec.decode(ascii(deepest)).hashCode());
+                assertThat(value.toString()).endsWith(":7" + "]".repeat(RespCodec.MAX_DEPTH_LIMIT));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        }, "small-stack", 512 * 1024);
+        small.start();
+        assertThat(outcome.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
     void frameExactlyAtTheLimitPassesOneByteMoreFails() throws Exception {
         RespCodec codec = RespCodec.builder().maxFrameSize(20).build();
         // "$10\r\n" + 10 bytes + "\r\n" = 17 bytes; "*1\r\n" + that = 21.
