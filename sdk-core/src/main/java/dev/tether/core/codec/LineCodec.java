@@ -285,6 +285,7 @@ public final class LineCodec implements Codec<String, String> {
             if (!charset.canEncode()) {
                 throw new IllegalArgumentException("charset cannot encode text: " + charset.name());
             }
+            requireContextFree(charset);
             byte[] delimiter = delimiterBytes != null ? delimiterBytes : encodeDelimiter(delimiterText, charset);
             if (maxLineLength > Integer.MAX_VALUE - 8 - delimiter.length) {
                 throw new IllegalArgumentException("maxLineLength plus the delimiter must fit a Java array: "
@@ -304,6 +305,26 @@ public final class LineCodec implements Codec<String, String> {
                 codec.encode(line);
             } catch (ProtocolViolationException e) {
                 throw new IllegalArgumentException(what + " '" + line + "' cannot be framed: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Lines are encoded one by one and the delimiter on its own, so text must encode the same wherever it
+         * stands. UTF-16 (with its byte order mark on every encode) does not: every line and every delimiter
+         * would start with a BOM, and the delimiter of a real UTF-16 peer would never be found.
+         */
+        private static void requireContextFree(Charset charset) {
+            if (!charset.newEncoder().canEncode("a")) {
+                return;
+            }
+            byte[] once = encodeDelimiter("a", charset);
+            byte[] twice = encodeDelimiter("aa", charset);
+            int n = once.length;
+            if (twice.length != 2 * n || !Arrays.equals(twice, 0, n, once, 0, n)
+                    || !Arrays.equals(twice, n, 2 * n, once, 0, n)) {
+                throw new IllegalArgumentException("charset " + charset.name() + " cannot frame lines: it encodes"
+                        + " text differently depending on what precedes it (a byte order mark or shift state);"
+                        + " name the byte order instead, such as UTF-16BE");
             }
         }
 

@@ -54,6 +54,17 @@ class LineFramingTest {
     }
 
     @Test
+    void charsetThatPrefixesEveryEncodingWithAByteOrderMarkIsRefused() {
+        // UTF-16 encoded "\n" as FE FF 00 0A and every line with a leading FE FF, so a real UTF-16 peer's
+        // lines ("a\nb\n" is FE FF 00 61 00 0A 00 62 00 0A) never showed the delimiter at all.
+        assertThatThrownBy(() -> LineCodec.builder().charset(StandardCharsets.UTF_16).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("charset UTF-16 cannot frame lines").hasMessageContaining("UTF-16BE");
+        assertThat(LineCodec.builder().charset(StandardCharsets.UTF_16LE).build().delimiter())
+                .containsExactly(0x0A, 0x00);
+    }
+
+    @Test
     void lineExactlyAtTheLimitPassesAndOneByteMoreFails() throws Exception {
         LineCodec codec = LineCodec.builder().maxLineLength(8).build();
         assertThat(codec.decode(ascii("12345678\n"))).isEqualTo("12345678");
