@@ -512,6 +512,9 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             releasePermits(ep);
             Thread.currentThread().interrupt();
             throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, e);
+        } catch (ConnectionFactory.ErrorWhileConnecting e) {
+            releasePermits(ep);
+            throw e.error();
         } catch (Exception e) {
             releasePermits(ep);
             throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, ep.endpoint, e.toString(), e);

@@ -128,18 +128,47 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
             deadline = Deadline.after(connectTimeout);
         }
         long start = System.nanoTime();
-        Connection connection = connector.connect(endpoint, deadline);
+        Connection connection;
+        try {
+            connection = connector.connect(endpoint, deadline);
+        } catch (Error e) {
+            throw new ErrorWhileConnecting(e);
+        }
         long lifetime = maxLifetimeNanos
                 - (lifetimeJitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(lifetimeJitterNanos + 1));
         EndpointPool pool = endpoints.get(endpoint);
-        PooledConnection<Req, Resp> pc = new PooledConnection<>(pool, connection,
-                new FramedConnection<>(connection, codec), lifetime);
+        PooledConnection<Req, Resp> pc;
+        try {
+            pc = new PooledConnection<>(pool, connection, new FramedConnection<>(connection, codec), lifetime);
+        } catch (RuntimeException | Error e) {
+            // The codec's newDecoder failed: nobody else holds the new socket.
+            connection.close();
+            if (e instanceof Error error) {
+                throw new ErrorWhileConnecting(error);
+            }
+            throw e;
+        }
         live.add(pc);
         pool.created.increment();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.debug("opened connection to {} (local {}) in {}", endpoint, connection.localAddress(), took);
         listeners.connectionCreated(endpoint, took);
         return new DefaultPooledObject<>(pc);
+    }
+
+    /**
+     * Carries an Error from making a connection (a custom Connector or Codec failing with an assertion or a
+     * missing class) through commons-pool2, which only undoes its count of the connection being made when the
+     * factory throws an Exception. The borrower gives its permits back and rethrows {@link #error()}.
+     */
+    static final class ErrorWhileConnecting extends RuntimeException {
+        ErrorWhileConnecting(Error cause) {
+            super(cause.toString(), cause, false, false);
+        }
+
+        Error error() {
+            return (Error) getCause();
+        }
     }
 
     @Override
