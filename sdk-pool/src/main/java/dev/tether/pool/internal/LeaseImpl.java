@@ -46,7 +46,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
         }
@@ -68,7 +68,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
         }
@@ -87,11 +87,14 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
         }
     }
+
+    // An unchecked exception or an Error (a codec's assertion, a missing class) leaves the stream and the
+    // decoder's state unknown, as in a call: the connection must not be reused.
 
     private void noteFailure(TetherException e) {
         // A request the codec refused was never written; anything else leaves the stream in an unknown state.
