@@ -286,7 +286,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
             LOG.warn("keep-alive ping to {} got an unexpected reply; replacing the connection", pc.endpoint);
         } catch (TetherException e) {
             LOG.info("keep-alive ping to {} failed; replacing the connection: {}", pc.endpoint, e.toString());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // A codec failing with an Error too: commons-pool2 would swallow it and count an IDLE clean-up.
             LOG.warn("keep-alive ping to {} failed unexpectedly; replacing the connection", pc.endpoint, e);
         }
         pc.retire(DestroyReason.KEEP_ALIVE_FAILED);
