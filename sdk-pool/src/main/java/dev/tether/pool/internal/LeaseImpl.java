@@ -21,7 +21,8 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     private boolean discarded;
     /** Requests sent with {@link #send} whose responses were not received yet. */
     private int awaited;
-    private boolean closed;
+    /** Atomic so that close() stays idempotent even when two threads race to it: the connection goes back once. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     LeaseImpl(ClientCore<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
               Duration defaultTimeout) {
@@ -104,7 +105,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     }
 
     private void ensureUsable() throws ConnectionClosedException {
-        if (closed) {
+        if (closed.get()) {
             throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint(),
                     RequestState.NOT_SENT, "the lease is closed", null);
         }
@@ -117,10 +118,9 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         leak.close();
         // A response still owed would reach the next user of the connection as the answer to its own request.
         client.leaseClosed(pc, failed || discarded || awaited > 0 ? DestroyReason.BROKEN : null);
@@ -128,6 +128,6 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
 
     @Override
     public String toString() {
-        return "Lease[" + pc + (closed ? ", closed" : "") + "]";
+        return "Lease[" + pc + (closed.get() ? ", closed" : "") + "]";
     }
 }
