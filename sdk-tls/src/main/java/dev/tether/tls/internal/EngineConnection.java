@@ -401,13 +401,8 @@ public final class EngineConnection implements TlsConnection {
             markBroken(e);
             throw e;
         } finally {
-            if (closed.get()) {
-                netIn.dispose();
-                appIn.dispose();
-            } else {
-                netIn.releaseIfEmpty();
-                appIn.releaseIfEmpty();
-            }
+            netIn.releaseIfEmpty();
+            appIn.releaseIfEmpty();
             readLock.unlock();
             disposeReadBuffersIfClosed();
         }
@@ -668,11 +663,7 @@ public final class EngineConnection implements TlsConnection {
             markBroken(e);
             throw e;
         } finally {
-            if (closed.get()) {
-                netOut.dispose();
-            } else {
-                netOut.releaseIfEmpty();
-            }
+            netOut.releaseIfEmpty();
             writeLock.unlock();
             disposeWriteBuffersIfClosed();
         }
