@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -92,7 +93,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private final ExecutorService ownedAsync;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     /** Calls and leases in progress. An AtomicLong, not a LongAdder: close() must never read a torn zero. */
-    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
     private final ReentrantLock drainLock = new ReentrantLock();
     private final Condition drained = drainLock.newCondition();
 

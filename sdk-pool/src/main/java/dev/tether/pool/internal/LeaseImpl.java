@@ -17,6 +17,10 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     private final PooledConnection<Req, Resp> pc;
     private final LeakDetector.Handle leak;
     private final Duration defaultTimeout;
+    /**
+     * Set by any failure that leaves the stream or the decoder's state unknown, an unchecked exception or an Error
+     * (a codec's assertion, a missing class) included, as in a call: the connection is then not reused.
+     */
     private boolean failed;
     private boolean discarded;
     /** Requests sent with {@link #send} whose responses were not received yet. */
@@ -93,9 +97,6 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
             throw e;
         }
     }
-
-    // An unchecked exception or an Error (a codec's assertion, a missing class) leaves the stream and the
-    // decoder's state unknown, as in a call: the connection must not be reused.
 
     private void noteFailure(TetherException e) {
         // A request the codec refused was never written; anything else leaves the stream in an unknown state.
