@@ -55,6 +55,21 @@ public interface Connection extends Closeable {
     int readAvailable(ByteBuffer dst) throws TetherException;
 
     /**
+     * How many bytes from the peer are waiting to be read, as far as this connection can tell without reading
+     * or waiting: one system call on a TCP socket (the kernel's count of received bytes), plus whatever a layer
+     * above holds undecoded. On an idle request/response connection anything here is something nobody asked
+     * for (junk, a late reply, a TLS close_notify or alert), so a pool checks this before every reuse. A TLS
+     * connection may report bytes that turn out to be only a post-handshake message (a session ticket);
+     * {@link #readAvailable} tells the two apart. An end of stream is not visible here.
+     *
+     * @return bytes pending (0 when none), or -1 when this connection cannot tell cheaply (then use
+     *         {@link #readAvailable})
+     */
+    default int available() throws TetherException {
+        return -1;
+    }
+
+    /**
      * Writes all of {@code src}, waiting until the deadline if the peer is slow to read.
      *
      * @throws TimedOutException with phase WRITE when the deadline passes first (the connection is then broken)

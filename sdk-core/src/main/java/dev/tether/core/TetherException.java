@@ -36,8 +36,13 @@ public abstract class TetherException extends IOException {
     }
 
     /**
-     * Whether another attempt could succeed. Transport failures are; configuration, trust and protocol
-     * failures are not, because the same attempt would fail the same way.
+     * Whether another attempt of the same request could succeed, and so whether a pooled client
+     * ({@code TetherClient}) retries it: exactly the failures that say true here are retried, and then only as
+     * {@link #requestState()} allows (a request that may have reached the server only when the call is
+     * idempotent) and while attempts, retry budget and deadline remain. Transport failures are retryable;
+     * configuration, trust and protocol failures are not (the same attempt would fail the same way), nor are
+     * failures after which the client has already waited all it may (a full pool, a deadline spent waiting for
+     * an endpoint) or must not go on (closed client, interrupted call, refused breaker).
      */
     public boolean isRetryable() {
         return true;

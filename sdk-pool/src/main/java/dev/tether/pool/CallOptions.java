@@ -11,22 +11,24 @@ import java.util.Objects;
  * {@link #idempotent(boolean)}.
  *
  * <p>The deadline bounds everything a call does: waiting for a connection, connecting, the TLS handshake,
- * every attempt and every backoff between attempts. Defaults ({@link #defaults()}): a 10s timeout, and
- * <b>not</b> idempotent, so a request that may have reached the server is never sent again unless the caller
- * says it may be.
+ * every attempt and every backoff between attempts. Defaults ({@link #defaults()}): a 10s timeout, <b>not</b>
+ * idempotent, so a request that may have reached the server is never sent again unless the caller says it may
+ * be, and waiting for a reachable endpoint within the deadline ({@link #waitForReady(boolean)}).
  */
 public final class CallOptions {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    private static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT, null, false);
+    private static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT, null, false, true);
 
     private final Duration timeout;
     private final Deadline deadline;
     private final boolean idempotent;
+    private final boolean waitForReady;
 
-    private CallOptions(Duration timeout, Deadline deadline, boolean idempotent) {
+    private CallOptions(Duration timeout, Deadline deadline, boolean idempotent, boolean waitForReady) {
         this.timeout = timeout;
         this.deadline = deadline;
         this.idempotent = idempotent;
+        this.waitForReady = waitForReady;
     }
 
     /** A 10s timeout, not idempotent. */
@@ -41,22 +43,42 @@ public final class CallOptions {
 
     /** These options with a timeout counted from the start of each call they are used for. */
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(Checks.positive("timeout", timeout), null, idempotent);
+        return new CallOptions(Checks.positive("timeout", timeout), null, idempotent, waitForReady);
     }
 
     /** These options with a fixed deadline, shared by every call they are used for. */
     public CallOptions withDeadline(Deadline deadline) {
-        return new CallOptions(null, Objects.requireNonNull(deadline, "deadline"), idempotent);
+        return new CallOptions(null, Objects.requireNonNull(deadline, "deadline"), idempotent, waitForReady);
     }
 
     /** These options marked idempotent: the request may be sent again after a failure that may have reached the server. */
     public CallOptions idempotent(boolean idempotent) {
-        return idempotent == this.idempotent ? this : new CallOptions(timeout, deadline, idempotent);
+        return idempotent == this.idempotent ? this : new CallOptions(timeout, deadline, idempotent, waitForReady);
     }
 
     /** These options marked idempotent. */
     public CallOptions idempotent() {
         return idempotent(true);
+    }
+
+    /**
+     * These options with {@code waitForReady} set. With it (the default), a call whose endpoints are all
+     * unreachable (refusing connections, timing out, reconnect backing off) waits for one to accept a connection,
+     * up to its deadline, and then fails with an {@link EndpointUnavailableException} saying since when and why.
+     * Without it the call fails at once with the last connect error.
+     */
+    public CallOptions waitForReady(boolean waitForReady) {
+        return waitForReady == this.waitForReady ? this : new CallOptions(timeout, deadline, idempotent, waitForReady);
+    }
+
+    /** These options failing at once, instead of waiting, when no endpoint is reachable. */
+    public CallOptions failFast() {
+        return waitForReady(false);
+    }
+
+    /** Whether a call waits (within its deadline) for an endpoint to become reachable. */
+    public boolean isWaitForReady() {
+        return waitForReady;
     }
 
     /** Whether the request may be executed more than once. */
@@ -77,6 +99,6 @@ public final class CallOptions {
     @Override
     public String toString() {
         return "CallOptions[" + (deadline != null ? deadline.toString() : "timeout=" + timeout)
-                + ", idempotent=" + idempotent + "]";
+                + ", idempotent=" + idempotent + (waitForReady ? "" : ", failFast") + "]";
     }
 }

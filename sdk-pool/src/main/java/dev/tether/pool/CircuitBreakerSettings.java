@@ -6,16 +6,29 @@ import static dev.tether.pool.internal.Checks.positive;
 import java.time.Duration;
 
 /**
- * When a {@link TetherClient} stops sending to an endpoint that keeps failing. Each endpoint has its own
+ * When a {@link TetherClient} stops sending to an endpoint that keeps failing calls. Each endpoint has its own
  * breaker, which looks at the last {@code slidingWindowSize} attempts: once at least {@code minimumCalls} were
  * seen and the share that failed (or were slower than {@code slowCallDuration}) reaches its threshold, the
- * breaker opens and calls go to other endpoints. After {@code openDuration} a few probe calls
- * ({@code halfOpenCalls}) decide whether it closes again.
+ * breaker opens and calls go to other endpoints. After the open period a few probe calls ({@code halfOpenCalls})
+ * decide whether it closes again.
+ *
+ * <p>A breaker never makes an outage longer than the endpoint's own:
+ * <ul>
+ *   <li>It may only keep calls away from an endpoint while other endpoints can take them. When fewer than
+ *   {@code panicThreshold} percent of all endpoints are healthy (reachable with a closed breaker), breakers are
+ *   ignored and every reachable endpoint gets calls again (Envoy's "panic threshold"): with a single endpoint a
+ *   breaker never refuses a call; connecting decides.</li>
+ *   <li>Open periods start at {@code openDuration} and double with each consecutive trip (a failed half-open
+ *   probe), jittered by ±20% and capped at {@code maxOpenDuration}; closing resets them.</li>
+ *   <li>A successful new connection to an endpoint that was unreachable closes its breaker (see
+ *   {@link ReconnectSettings}): a restarted server takes calls as soon as it accepts connections.</li>
+ * </ul>
  *
  * <p>Defaults ({@link #defaults()}): enabled, {@code failureRateThreshold} 50%, {@code slowCallRateThreshold}
  * 80% with {@code slowCallDuration} 5s, {@code slidingWindowSize} 50, {@code minimumCalls} 20,
- * {@code openDuration} 10s, {@code halfOpenCalls} 3. Failures that say nothing about the endpoint's health (a
- * full pool, a request the codec could not encode) are not counted.
+ * {@code openDuration} 1s growing to {@code maxOpenDuration} 30s, {@code halfOpenCalls} 3, {@code panicThreshold}
+ * 50%. Failures that say nothing about the endpoint's health (a full pool, a request the codec could not encode,
+ * a connect that failed: that is {@link ReconnectSettings}' business) are not counted.
  */
 public final class CircuitBreakerSettings {
     private static final CircuitBreakerSettings DEFAULTS = builder().build();
@@ -29,6 +42,8 @@ public final class CircuitBreakerSettings {
     private final int minimumCalls;
     private final Duration openDuration;
     private final int halfOpenCalls;
+    private final Duration maxOpenDuration;
+    private final float panicThreshold;
 
     private CircuitBreakerSettings(Builder b) {
         enabled = b.enabled;
@@ -39,6 +54,8 @@ public final class CircuitBreakerSettings {
         minimumCalls = b.minimumCalls;
         openDuration = b.openDuration;
         halfOpenCalls = b.halfOpenCalls;
+        maxOpenDuration = b.maxOpenDuration;
+        panicThreshold = b.panicThreshold;
     }
 
     public static CircuitBreakerSettings defaults() {
@@ -58,7 +75,7 @@ public final class CircuitBreakerSettings {
         return new Builder().enabled(enabled).failureRateThreshold(failureRateThreshold)
                 .slowCallRateThreshold(slowCallRateThreshold).slowCallDuration(slowCallDuration)
                 .slidingWindowSize(slidingWindowSize).minimumCalls(minimumCalls).openDuration(openDuration)
-                .halfOpenCalls(halfOpenCalls);
+                .halfOpenCalls(halfOpenCalls).maxOpenDuration(maxOpenDuration).panicThreshold(panicThreshold);
     }
 
     public boolean enabled() { return enabled; }
@@ -78,8 +95,17 @@ public final class CircuitBreakerSettings {
     /** Attempts needed in the window before the rates can open the breaker. */
     public int minimumCalls() { return minimumCalls; }
 
-    /** How long an open breaker refuses calls before letting probes through. */
+    /** How long an open breaker refuses calls before letting probes through, the first time it opens. */
     public Duration openDuration() { return openDuration; }
+
+    /** The longest open period, however often the breaker trips in a row (never below {@code openDuration}). */
+    public Duration maxOpenDuration() { return maxOpenDuration; }
+
+    /**
+     * Below this percentage of healthy endpoints, breakers are ignored and every reachable endpoint takes calls;
+     * 0 lets breakers refuse calls even when no endpoint is left ({@link CircuitOpenException}).
+     */
+    public float panicThreshold() { return panicThreshold; }
 
     /** Probe calls let through while half open. */
     public int halfOpenCalls() { return halfOpenCalls; }
@@ -89,7 +115,8 @@ public final class CircuitBreakerSettings {
         return "CircuitBreakerSettings[enabled=" + enabled + ", failureRateThreshold=" + failureRateThreshold
                 + "%, slowCallRateThreshold=" + slowCallRateThreshold + "%, slowCallDuration=" + slowCallDuration
                 + ", slidingWindowSize=" + slidingWindowSize + ", minimumCalls=" + minimumCalls + ", openDuration="
-                + openDuration + ", halfOpenCalls=" + halfOpenCalls + "]";
+                + openDuration + ", maxOpenDuration=" + maxOpenDuration + ", halfOpenCalls=" + halfOpenCalls + ", panicThreshold="
+                + panicThreshold + "%]";
     }
 
     /** Builds {@link CircuitBreakerSettings}; each setter rejects a bad value with a message naming it. */
@@ -100,8 +127,10 @@ public final class CircuitBreakerSettings {
         private Duration slowCallDuration = Duration.ofSeconds(5);
         private int slidingWindowSize = 50;
         private int minimumCalls = 20;
-        private Duration openDuration = Duration.ofSeconds(10);
+        private Duration openDuration = Duration.ofSeconds(1);
+        private Duration maxOpenDuration = Duration.ofSeconds(30);
         private int halfOpenCalls = 3;
+        private float panicThreshold = 50;
 
         private Builder() {
         }
@@ -140,6 +169,20 @@ public final class CircuitBreakerSettings {
 
         public Builder openDuration(Duration duration) {
             openDuration = positive("openDuration", duration);
+            return this;
+        }
+
+        public Builder maxOpenDuration(Duration duration) {
+            maxOpenDuration = positive("maxOpenDuration", duration);
+            return this;
+        }
+
+        /** A percentage from 0 (never ignore breakers) to 100. */
+        public Builder panicThreshold(float percent) {
+            if (!(percent >= 0 && percent <= 100)) {
+                throw new IllegalArgumentException("panicThreshold must be a percentage within [0, 100]: " + percent);
+            }
+            panicThreshold = percent;
             return this;
         }
 

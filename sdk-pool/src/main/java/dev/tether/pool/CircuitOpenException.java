@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every endpoint's circuit breaker is open, so the call was not sent anywhere. It fails at once instead of
- * adding load to endpoints that are failing; probes go through again once a breaker's open period ends.
+ * Every reachable endpoint's circuit breaker refused the call, so it was not sent anywhere. Only happens with
+ * {@link CircuitBreakerSettings#panicThreshold()} 0: by default breakers are ignored when too few endpoints are
+ * healthy, so they never fail a call on their own. Probes go through again once a breaker's open period ends.
  * A caller that loops on failures should wait {@link #retryAfter()} before its next call rather than spin.
  */
 public final class CircuitOpenException extends TetherException {
@@ -30,5 +31,11 @@ public final class CircuitOpenException extends TetherException {
     /** How long until the first of the refusing breakers lets a probe call through; zero when it already may. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** False: the client does not retry it; every breaker refused (only possible with a panic threshold of 0). */
+    @Override
+    public boolean isRetryable() {
+        return false;
     }
 }

@@ -41,4 +41,10 @@ public final class PoolExhaustedException extends TimedOutException {
     public int waiting() {
         return waiting;
     }
+
+    /** False: waiting again for the same full pool would only add delay, so the client does not retry it. */
+    @Override
+    public boolean isRetryable() {
+        return false;
+    }
 }

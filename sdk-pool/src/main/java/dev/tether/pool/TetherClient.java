@@ -96,6 +96,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         private PoolSettings pool = PoolSettings.defaults();
         private RetrySettings retry = RetrySettings.defaults();
         private CircuitBreakerSettings breaker = CircuitBreakerSettings.defaults();
+        private ReconnectSettings reconnect = ReconnectSettings.defaults();
         private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
         private CallOptions defaultCallOptions = CallOptions.defaults();
         private KeepAlivePing<Req, Resp> keepAlivePing;
@@ -175,6 +176,12 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             return this;
         }
 
+        /** How reconnects to an unreachable endpoint are paced; {@link ReconnectSettings#defaults()} if unset. */
+        public Builder<Req, Resp> reconnect(ReconnectSettings settings) {
+            reconnect = Objects.requireNonNull(settings, "reconnect");
+            return this;
+        }
+
         /** How calls are spread over several endpoints; round robin by default. */
         public Builder<Req, Resp> loadBalancing(LoadBalancing strategy) {
             loadBalancing = Objects.requireNonNull(strategy, "loadBalancing");
@@ -240,7 +247,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             Connector effective = connector != null ? connector : Connectors.build(transport, tls);
             KeepAlivePing<Req, Resp> ping = keepAlivePing != null ? keepAlivePing : codec.keepAlivePing().orElse(null);
             return new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec, effective, transport,
-                    pool, retry, breaker, loadBalancing, defaultCallOptions, ping, List.copyOf(listeners),
+                    pool, retry, breaker, reconnect, loadBalancing, defaultCallOptions, ping, List.copyOf(listeners),
                     asyncExecutor));
         }
     }

@@ -35,4 +35,15 @@ public interface TetherClientListener {
     /** A lease has been held longer than the leak detection threshold; {@code acquiredAt} holds the stack that took it. */
     default void leakSuspected(Endpoint endpoint, Duration heldFor, Throwable acquiredAt) {
     }
+
+    /**
+     * A connect to an endpoint failed and the endpoint is now treated as unreachable: callers stop connecting to
+     * it and reconnects follow the {@link ReconnectSettings} backoff. Fired once per outage.
+     */
+    default void endpointUnreachable(Endpoint endpoint, TetherException cause) {
+    }
+
+    /** An unreachable endpoint accepted a connection again after {@code downFor} and {@code failedConnects} failures. */
+    default void endpointReachable(Endpoint endpoint, Duration downFor, int failedConnects) {
+    }
 }

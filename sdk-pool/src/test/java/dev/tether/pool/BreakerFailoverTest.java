@@ -4,113 +4,145 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Endpoint;
+import dev.tether.core.TetherException;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
+import dev.tether.pool.testing.FaultyServer.Fault;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * With two endpoints, a dead one gets its breaker opened, traffic moves to the healthy one without callers
- * noticing, and after the dead one comes back a half-open probe closes its breaker again.
+ * Two endpoints, default settings. An endpoint that stops accepting connections is skipped without a failed
+ * idempotent call and taken back once it listens again; one that accepts connections but fails calls gets its
+ * breaker opened, traffic moves to the other, and a half-open probe closes it after recovery. With one endpoint,
+ * an open breaker never refuses a call: the outage lasts as long as the endpoint's own.
  */
 class BreakerFailoverTest {
-
     record Transition(Endpoint endpoint, BreakerState from, BreakerState to) {
     }
 
     @Test
-    void breakerOpensOnADeadEndpointTrafficMovesAndItClosesAfterRecovery() throws Exception {
+    void anUnreachableEndpointIsSkippedWithoutFailedCallsAndTakenBackWhenItListensAgain() throws Exception {
         FaultyServer a = FaultyServer.start();
-        try (FaultyServer b = FaultyServer.start()) {
-            List<Transition> transitions = new CopyOnWriteArrayList<>();
-            TetherClientListener listener = new TetherClientListener() {
-                @Override
-                public void breakerStateChanged(Endpoint endpoint, BreakerState from, BreakerState to) {
-                    transitions.add(new Transition(endpoint, from, to));
-                }
-            };
-            try (TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
-                    .endpoint(a.endpoint()).endpoint(b.endpoint())
-                    .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(10).minimumCalls(5)
-                            // Long enough that the calls checking "nothing tries A while open" finish inside it.
-                            .openDuration(Duration.ofSeconds(4)).halfOpenCalls(2).build())
-                    .retry(RetrySettings.builder().initialBackoff(Duration.ofMillis(5)).build())
-                    .listener(listener)
-                    .build()) {
-                for (int i = 0; i < 20; i++) {
-                    assertThat(client.call("echo " + i)).isEqualTo(String.valueOf(i));
-                }
-                assertThat(a.requests()).isPositive();
-                assertThat(b.requests()).isPositive();
+        CountDownLatch aDown = new CountDownLatch(1);
+        CountDownLatch aBack = new CountDownLatch(1);
+        try (FaultyServer b = FaultyServer.start();
+             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
+                     .endpoint(a.endpoint()).endpoint(b.endpoint())
+                     .listener(new TetherClientListener() {
+                         @Override
+                         public void endpointUnreachable(Endpoint endpoint, TetherException cause) {
+                             if (endpoint.equals(a.endpoint())) {
+                                 aDown.countDown();
+                             }
+                         }
 
-                a.stop();
-                // Idempotent calls never fail: a refused connect to A is retried on B.
-                for (int i = 0; i < 50; i++) {
-                    assertThat(client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)))).isEqualTo(String.valueOf(i));
-                }
-                assertThat(client.stats().get(a.endpoint()).breakerState()).isIn(BreakerState.OPEN, BreakerState.HALF_OPEN);
-
-                // While A's breaker is open no call even tries it: B serves all of them on the first attempt.
-                await().atMost(Duration.ofSeconds(5)).until(() -> client.stats().get(a.endpoint()).breakerState() == BreakerState.OPEN);
-                long bBefore = b.requests();
-                long retriesBefore = client.stats().get(a.endpoint()).retries();
-                for (int i = 0; i < 10; i++) {
-                    assertThat(client.call("do open-" + i)).isEqualTo("done open-" + i + " 1");
-                }
-                assertThat(b.requests() - bBefore).isEqualTo(10);
-                assertThat(client.stats().get(a.endpoint()).retries()).isEqualTo(retriesBefore);
-
-                a.restart();
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    client.call("echo probe", Clients.idempotent(Duration.ofSeconds(5)));
-                    return client.stats().get(a.endpoint()).breakerState() == BreakerState.CLOSED;
-                });
-                long aBefore = a.requests();
-                for (int i = 0; i < 20; i++) {
-                    client.call("echo back " + i);
-                }
-                assertThat(a.requests()).isGreaterThan(aBefore);
+                         @Override
+                         public void endpointReachable(Endpoint endpoint, Duration downFor, int failedConnects) {
+                             if (endpoint.equals(a.endpoint())) {
+                                 aBack.countDown();
+                             }
+                         }
+                     })
+                     .build()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(client.call("echo " + i)).isEqualTo(String.valueOf(i));
             }
-            assertThat(transitions).filteredOn(t -> t.endpoint().equals(a.endpoint()))
-                    .extracting(Transition::to)
-                    .containsSubsequence(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED);
-            assertThat(transitions).noneMatch(t -> t.endpoint().equals(b.endpoint()));
+            assertThat(a.requests()).isPositive();
+            assertThat(b.requests()).isPositive();
+
+            a.stop();
+            // Idempotent calls never fail: a call broken on A is retried on B; a refused connect is not even an attempt.
+            for (int i = 0; i < 50; i++) {
+                assertThat(client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)))).isEqualTo(String.valueOf(i));
+            }
+            assertThat(aDown.await(5, TimeUnit.SECONDS)).as("A reported unreachable").isTrue();
+
+            // While A is unreachable no call tries it: B serves non-idempotent calls on their first attempt.
+            long bBefore = b.requests();
+            long retriesBefore = client.stats().values().stream().mapToLong(EndpointStats::retries).sum();
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.call("do skip-" + i)).isEqualTo("done skip-" + i + " 1");
+            }
+            assertThat(b.requests() - bBefore).isEqualTo(10);
+            assertThat(client.stats().values().stream().mapToLong(EndpointStats::retries).sum()).isEqualTo(retriesBefore);
+
+            a.restart();
+            // The background reconnect finds A within one backoff period (at most 240ms by default).
+            assertThat(aBack.await(5, TimeUnit.SECONDS)).as("A reported reachable again").isTrue();
+            long aBefore = a.requests();
+            for (int i = 0; i < 20; i++) {
+                client.call("echo back " + i);
+            }
+            assertThat(a.requests() - aBefore).isGreaterThanOrEqualTo(5);
         } finally {
             a.close();
         }
     }
 
-    /** With every breaker open, the error tells the caller how long to wait, and after that wait a probe gets through. */
     @Test
-    void anOpenBreakerSaysWhenTheNextProbeIsAllowed() throws Exception {
-        try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = Clients.forServer(server)
-                     .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(5).minimumCalls(5)
-                             .openDuration(Duration.ofSeconds(1)).halfOpenCalls(1).build())
-                     .retry(RetrySettings.builder().initialBackoff(Duration.ofMillis(1)).build())
+    void anEndpointFailingCallsGetsItsBreakerOpenedTrafficMovesAndAProbeClosesItAfterRecovery() throws Exception {
+        List<Transition> transitions = new CopyOnWriteArrayList<>();
+        try (FaultyServer a = FaultyServer.start();
+             FaultyServer b = FaultyServer.start();
+             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
+                     .endpoint(a.endpoint()).endpoint(b.endpoint())
+                     .listener(new TetherClientListener() {
+                         @Override
+                         public void breakerStateChanged(Endpoint endpoint, BreakerState from, BreakerState to) {
+                             transitions.add(new Transition(endpoint, from, to));
+                         }
+                     })
                      .build()) {
-            server.stop();
-            CircuitOpenException open = null;
-            for (int i = 0; i < 50 && open == null; i++) {
+            // A accepts connections but resets every call: the breaker's business, not reachability's.
+            a.nextFaults(Collections.nCopies(500, Fault.RESET).toArray(Fault[]::new));
+            for (int i = 0; i < 200 && client.stats().get(a.endpoint()).breakerState() != BreakerState.OPEN; i++) {
+                assertThat(client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)))).isEqualTo(String.valueOf(i));
+            }
+            assertThat(client.stats().get(a.endpoint()).breakerState()).isEqualTo(BreakerState.OPEN);
+
+            // B is healthy, so A's open breaker keeps calls away from it (its open period starts at 1s).
+            long aBefore = a.requests();
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.call("do open-" + i)).isEqualTo("done open-" + i + " 1");
+            }
+            assertThat(a.requests()).isEqualTo(aBefore);
+
+            a.clearFaults();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                client.call("echo probe", Clients.idempotent(Duration.ofSeconds(5)));
+                return client.stats().get(a.endpoint()).breakerState() == BreakerState.CLOSED;
+            });
+            assertThat(transitions).filteredOn(t -> t.endpoint().equals(a.endpoint()))
+                    .extracting(Transition::to)
+                    .containsSubsequence(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED);
+            assertThat(transitions).noneMatch(t -> t.endpoint().equals(b.endpoint()));
+        }
+    }
+
+    @Test
+    void withOneEndpointAnOpenBreakerNeverRefusesACallSoRecoveryIsImmediate() throws Exception {
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = Clients.forServer(server).build()) {
+            server.nextFaults(Collections.nCopies(500, Fault.RESET).toArray(Fault[]::new));
+            for (int i = 0; i < 200 && client.stats().get(server.endpoint()).breakerState() != BreakerState.OPEN; i++) {
                 try {
-                    client.call("echo down", CallOptions.timeout(Duration.ofSeconds(5)));
-                } catch (CircuitOpenException e) {
-                    open = e;
-                } catch (dev.tether.core.ConnectFailedException expected) {
-                    // Refused connects fill the breaker's window until it opens.
+                    client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)));
+                } catch (TetherException expected) {
+                    // Every attempt is reset; retries run out.
                 }
             }
-            assertThat(open).as("the breaker opened").isNotNull();
-            assertThat(open.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
-            assertThat(open.getMessage()).contains("next probe allowed in");
-
-            server.restart();
-            long waitUntil = System.nanoTime() + open.retryAfter().toNanos();
-            await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - waitUntil >= 0);
-            assertThat(client.call("echo after the wait")).isEqualTo("after the wait");
-            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.CLOSED);
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.OPEN);
+            server.clearFaults();
+            // No CircuitOpenException and no wait for the open period: the very next call goes through.
+            long start = System.nanoTime();
+            assertThat(client.call("echo right away")).isEqualTo("right away");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
         }
     }
 }

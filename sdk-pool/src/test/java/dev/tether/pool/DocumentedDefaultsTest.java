@@ -49,9 +49,22 @@ class DocumentedDefaultsTest {
         assertThat(b.slowCallDuration()).isEqualTo(Duration.ofSeconds(5));
         assertThat(b.slidingWindowSize()).isEqualTo(50);
         assertThat(b.minimumCalls()).isEqualTo(20);
-        assertThat(b.openDuration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(b.openDuration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(b.maxOpenDuration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(b.halfOpenCalls()).isEqualTo(3);
+        assertThat(b.panicThreshold()).isEqualTo(50f);
         assertThat(CircuitBreakerSettings.disabled().enabled()).isFalse();
+    }
+
+    @Test
+    void reconnectDefaultsAreWhatTheJavadocSays() {
+        ReconnectSettings r = ReconnectSettings.defaults();
+        assertThat(r.initialBackoff()).isEqualTo(Duration.ofMillis(20));
+        assertThat(r.multiplier()).isEqualTo(1.6);
+        assertThat(r.jitter()).isEqualTo(0.2);
+        assertThat(r.maxBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(CallOptions.defaults().isWaitForReady()).isTrue();
+        assertThat(CallOptions.defaults().failFast().isWaitForReady()).isFalse();
     }
 
     @Test

@@ -55,22 +55,58 @@ class RetrySafetyTest {
     }
 
     @Test
-    void aRequestKnownNotSentIsRetriedEvenWhenNotIdempotent() throws Exception {
+    void aRefusedConnectIsNotAnAttemptANonIdempotentCallWaitsForTheServerAndRunsOnce() throws Exception {
+        FaultyServer server = FaultyServer.start();
+        java.util.concurrent.CountDownLatch unreachable = new java.util.concurrent.CountDownLatch(1);
+        try (TetherClient<String, String> client = Clients.forServer(server)
+                .listener(new TetherClientListener() {
+                    @Override
+                    public void endpointUnreachable(Endpoint endpoint, TetherException cause) {
+                        unreachable.countDown();
+                    }
+                })
+                .build()) {
+            server.stop();
+            java.util.concurrent.CompletableFuture<String> call = client.callAsync("do once",
+                    CallOptions.timeout(Duration.ofSeconds(10)));
+            assertThat(unreachable.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(call).isNotDone();
+            server.restart();
+            assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done once 1");
+            assertThat(server.executions("once")).isEqualTo(1);
+            assertThat(client.stats().get(server.endpoint()).retries()).as("waiting is not retrying").isZero();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aFailFastCallFailsAtOnceWithTheRefusalAndADefaultCallAtItsDeadlineSayingWhy() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         try (TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
-                .endpoint(Endpoint.of("127.0.0.1", port))
-                .retry(RetrySettings.builder().maxAttempts(4).initialBackoff(Duration.ofMillis(1)).build())
-                .build()) {
-            ConnectFailedException e = catchThrowableOfType(ConnectFailedException.class, () -> client.call("do x"));
-            assertThat(e).isNotNull();
-            assertThat(e.reason()).isEqualTo(ConnectFailedException.Reason.REFUSED);
-            assertThat(e.requestState()).isEqualTo(RequestState.NOT_SENT);
-            // Four attempts: the last failure carries the earlier ones.
-            assertThat(client.stats().values().iterator().next().retries()).isEqualTo(3);
-            assertThat(e.getSuppressed()).hasSize(1);
+                .endpoint(Endpoint.of("127.0.0.1", port)).build()) {
+            long start = System.nanoTime();
+            ConnectFailedException fast = catchThrowableOfType(ConnectFailedException.class,
+                    () -> client.call("do x", CallOptions.timeout(Duration.ofSeconds(5)).failFast()));
+            assertThat(fast).isNotNull();
+            assertThat(fast.requestState()).isEqualTo(RequestState.NOT_SENT);
+            assertThat(fast.getCause()).isInstanceOf(ConnectFailedException.class)
+                    .satisfies(c -> assertThat(((ConnectFailedException) c).reason())
+                            .isEqualTo(ConnectFailedException.Reason.REFUSED));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+            EndpointUnavailableException waited = catchThrowableOfType(EndpointUnavailableException.class,
+                    () -> client.call("do y", CallOptions.timeout(Duration.ofMillis(600))));
+            assertThat(waited).isNotNull();
+            assertThat(waited.requestState()).isEqualTo(RequestState.NOT_SENT);
+            assertThat(waited.isRetryable()).isFalse();
+            assertThat(waited.phase()).isEqualTo(dev.tether.core.TimedOutException.Phase.CONNECT);
+            assertThat(waited.failedConnects()).isGreaterThan(1);
+            assertThat(waited.getCause()).isInstanceOf(ConnectFailedException.class);
+            assertThat(waited.getMessage()).contains("unreachable since").contains("connection refused");
         }
     }
 

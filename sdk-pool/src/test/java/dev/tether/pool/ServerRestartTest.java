@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server crashes and comes back while 32 callers keep calling. Idempotent calls must all succeed within
- * their deadline (retried across the outage); a non-idempotent call must never run twice, and when its fate is
- * unknown it must fail with a typed error that says so.
+ * The server crashes and comes back while 32 callers keep calling, with the default retry, breaker and reconnect
+ * settings. Idempotent calls must all succeed within their deadline (waiting across the outage); a
+ * non-idempotent call must never run twice, and when its fate is unknown it must fail with a typed error that
+ * says so; the pool reconnects on the backoff schedule, not once per caller.
  */
 class ServerRestartTest {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
@@ -31,11 +32,22 @@ class ServerRestartTest {
     @Test
     void idempotentCallsSurviveARestartAndNonIdempotentOnesNeverRunTwice() throws Exception {
         FaultyServer server = FaultyServer.start();
+        java.util.concurrent.CountDownLatch unreachable = new java.util.concurrent.CountDownLatch(1);
+        AtomicLong reachableAgainAfterMillis = new AtomicLong(-1);
+        AtomicLong failedConnectsWhileDown = new AtomicLong(-1);
         try (TetherClient<String, String> client = Clients.forServer(server)
-                .retry(RetrySettings.builder().maxAttempts(10).initialBackoff(Duration.ofMillis(10))
-                        .maxBackoff(Duration.ofMillis(200)).build())
-                // One endpoint: a breaker would only turn the outage into fast failures; BreakerFailoverTest covers it.
-                .circuitBreaker(CircuitBreakerSettings.disabled())
+                .listener(new TetherClientListener() {
+                    @Override
+                    public void endpointUnreachable(dev.tether.core.Endpoint endpoint, TetherException cause) {
+                        unreachable.countDown();
+                    }
+
+                    @Override
+                    public void endpointReachable(dev.tether.core.Endpoint endpoint, Duration downFor, int failedConnects) {
+                        reachableAgainAfterMillis.set(downFor.toMillis());
+                        failedConnectsWhileDown.set(failedConnects);
+                    }
+                })
                 .build()) {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong okCalls = new AtomicLong();
@@ -68,9 +80,12 @@ class ServerRestartTest {
             }
             // Enough traffic before the crash for the retry budget to be what it is in production.
             await().atMost(Duration.ofSeconds(30)).until(() -> okCalls.get() >= 2_000);
-            long retriesBefore = retries(client);
+            long createdBefore = client.stats().get(server.endpoint()).created();
             server.stop();
-            await().atMost(Duration.ofSeconds(10)).until(() -> retries(client) >= retriesBefore + 32);
+            assertThat(unreachable.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the outage was noticed").isTrue();
+            // Down for a while: callers wait, and reconnects follow the backoff (at most ~5 a second), not the callers.
+            long downAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - downAt >= 500_000_000L);
             server.restart();
             long okAtRestart = okCalls.get();
             await().atMost(Duration.ofSeconds(30)).until(() -> okCalls.get() >= okAtRestart + 2_000);
@@ -96,12 +111,16 @@ class ServerRestartTest {
             // The connections the crash broke were replaced, not reused.
             assertThat(client.stats().get(server.endpoint()).created())
                     .isGreaterThan(PoolSettings.defaults().maxPerEndpoint());
+            assertThat(reachableAgainAfterMillis.get()).as("the endpoint was reported reachable again").isPositive();
+            // The backoff's shortest schedule (jitter -20%): 16, 25.6, 41, 65.5, 104.9ms, then every 160ms.
+            assertThat(failedConnectsWhileDown.get()).as("failed connects while down for %d ms", reachableAgainAfterMillis.get())
+                    .isLessThanOrEqualTo(7 + reachableAgainAfterMillis.get() / 160);
+            // Across the outage: the pool's own connects (one per caller at most when it broke) plus one per
+            // backoff period while down, never one per waiting call.
+            long connects = client.stats().get(server.endpoint()).created() - createdBefore;
+            assertThat(connects).isLessThanOrEqualTo(2L * PoolSettings.defaults().maxPerEndpoint());
         } finally {
             server.close();
         }
-    }
-
-    private static long retries(TetherClient<?, ?> client) {
-        return client.stats().values().stream().mapToLong(EndpointStats::retries).sum();
     }
 }

@@ -9,6 +9,7 @@ import dev.tether.core.TetherException;
 import dev.tether.core.TimedOutException;
 import dev.tether.core.TransportOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -43,6 +44,12 @@ public final class SocketConnection implements Connection {
      * (up to its deadline), and a write starting during the check would find a non-blocking channel.
      */
     private final ReentrantLock blockingMode = new ReentrantLock();
+    /**
+     * The socket adaptor's stream, used only for {@link InputStream#available()}: the kernel's count of received
+     * bytes (FIONREAD), one system call with no switch of blocking mode. Null for Unix-domain channels, which
+     * have no adaptor.
+     */
+    private final InputStream pendingCounter;
 
     private volatile long bytesRead;
     private volatile long bytesWritten;
@@ -57,6 +64,15 @@ public final class SocketConnection implements Connection {
         this.remoteAddress = channel.getRemoteAddress();
         this.readGuard = new ChannelCloseGuard(channel);
         this.writeGuard = new ChannelCloseGuard(channel);
+        this.pendingCounter = pendingCounter(channel);
+    }
+
+    private static InputStream pendingCounter(SocketChannel channel) {
+        try {
+            return channel.socket().getInputStream();
+        } catch (UnsupportedOperationException | IOException e) {
+            return null;
+        }
     }
 
     @Override
@@ -163,6 +179,19 @@ public final class SocketConnection implements Connection {
             throw failure(e, RequestState.NOT_SENT, "checking for data");
         } finally {
             blockingMode.unlock();
+        }
+    }
+
+    @Override
+    public int available() throws TetherException {
+        ensureUsable(RequestState.NOT_SENT);
+        if (pendingCounter == null) {
+            return -1;
+        }
+        try {
+            return pendingCounter.available();
+        } catch (IOException e) {
+            throw failure(e, RequestState.NOT_SENT, "checking for data");
         }
     }
 

@@ -7,36 +7,90 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Picks the endpoint for the next attempt, skipping endpoints whose breaker refuses it. A retry avoids the
- * endpoint that just failed when another one will take it. The pick holds a breaker permission that the caller
- * must settle.
+ * Picks the endpoint for the next attempt among the reachable ones (see {@link EndpointHealth}), skipping those
+ * whose breaker refuses it, and avoiding the endpoint that just failed when another one will take the call.
+ *
+ * <p>Breakers only steer calls while enough endpoints are healthy: when fewer than the panic threshold (a
+ * percentage of all endpoints) are reachable with a closed breaker, breakers are ignored and every reachable
+ * endpoint takes calls, so a breaker never turns a short outage into a longer one (with one endpoint it never
+ * refuses). Even then the pick asks the breaker, so an open one moves on to half-open and its probes decide;
+ * {@link CallState#permitted} records whether the attempt holds a permission the caller must settle.
  */
 final class Balancer {
     private final EndpointPool[] pools;
     private final LoadBalancing strategy;
+    private final float panicThreshold;
     private final AtomicInteger next = new AtomicInteger();
 
-    Balancer(EndpointPool[] pools, LoadBalancing strategy) {
+    Balancer(EndpointPool[] pools, LoadBalancing strategy, float panicThreshold) {
         this.pools = pools;
         this.strategy = strategy;
+        this.panicThreshold = panicThreshold;
     }
 
-    EndpointPool pick(EndpointPool avoid) throws CircuitOpenException {
-        if (pools.length == 1) {
-            if (pools[0].tryPermission()) {
-                return pools[0];
+    /**
+     * The endpoint for the next attempt of {@code st}, or null when no endpoint is reachable (the caller then
+     * waits for one, or fails fast).
+     *
+     * @throws CircuitOpenException only with a panic threshold of 0, when every reachable endpoint's breaker refuses
+     */
+    EndpointPool pick(CallState st) throws CircuitOpenException {
+        st.permitted = false;
+        EndpointPool avoid = st.lastFailed;
+        int up = 0;
+        int healthy = 0;
+        for (EndpointPool p : pools) {
+            if (p.health.isUp()) {
+                up++;
+                if (!p.breakerOpen()) {
+                    healthy++;
+                }
             }
-            throw allOpen();
         }
-        int start = Math.floorMod(next.getAndIncrement(), pools.length);
-        EndpointPool chosen = strategy == LoadBalancing.ROUND_ROBIN ? roundRobin(start, avoid) : leastInFlight(start, avoid);
-        if (chosen == null && avoid != null && avoid.tryPermission()) {
-            chosen = avoid;
+        if (up == 0) {
+            return null;
         }
+        int start = pools.length == 1 ? 0 : Math.floorMod(next.getAndIncrement(), pools.length);
+        boolean panic = panicThreshold > 0 && healthy * 100f < panicThreshold * pools.length;
+        if (!panic) {
+            EndpointPool chosen = choose(start, avoid, true);
+            if (chosen == null && avoid != null && avoid.health.isUp() && avoid.tryPermission()) {
+                chosen = avoid;
+            }
+            if (chosen != null) {
+                st.permitted = true;
+                return chosen;
+            }
+            if (panicThreshold == 0) {
+                throw allOpen();
+            }
+            // Every reachable endpoint refused this one call (its half-open probes are all out): send it anyway.
+        }
+        EndpointPool chosen = choose(start, avoid, false);
         if (chosen == null) {
-            throw allOpen();
+            chosen = avoid != null && avoid.health.isUp() ? avoid : firstUp(start);
+            if (chosen == null) {
+                return null; // went down since counted
+            }
         }
+        // Asked for bookkeeping only: an open breaker whose period passed turns half-open and its probes count.
+        st.permitted = chosen.tryPermission();
         return chosen;
+    }
+
+    private EndpointPool firstUp(int start) {
+        for (int i = 0; i < pools.length; i++) {
+            EndpointPool p = pools[(start + i) % pools.length];
+            if (p.health.isUp()) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private EndpointPool choose(int start, EndpointPool avoid, boolean needPermission) {
+        return strategy == LoadBalancing.ROUND_ROBIN ? roundRobin(start, avoid, needPermission)
+                : leastInFlight(start, avoid, needPermission);
     }
 
     private CircuitOpenException allOpen() {
@@ -47,24 +101,24 @@ final class Balancer {
         return new CircuitOpenException(Arrays.asList(pools), Duration.ofNanos(soonest));
     }
 
-    private EndpointPool roundRobin(int start, EndpointPool avoid) {
+    private EndpointPool roundRobin(int start, EndpointPool avoid, boolean needPermission) {
         for (int i = 0; i < pools.length; i++) {
             EndpointPool p = pools[(start + i) % pools.length];
-            if (p != avoid && p.tryPermission()) {
+            if (p != avoid && p.health.isUp() && (!needPermission || p.tryPermission())) {
                 return p;
             }
         }
         return null;
     }
 
-    private EndpointPool leastInFlight(int start, EndpointPool avoid) {
+    private EndpointPool leastInFlight(int start, EndpointPool avoid, boolean needPermission) {
         boolean[] refused = new boolean[pools.length];
         for (int round = 0; round < pools.length; round++) {
             EndpointPool best = null;
             int bestLoad = Integer.MAX_VALUE;
             for (int i = 0; i < pools.length; i++) {
                 EndpointPool p = pools[(start + i) % pools.length];
-                if (p == avoid || refused[p.index]) {
+                if (p == avoid || refused[p.index] || !p.health.isUp()) {
                     continue;
                 }
                 int load = p.inFlight.get();
@@ -76,7 +130,7 @@ final class Balancer {
             if (best == null) {
                 return null;
             }
-            if (best.tryPermission()) {
+            if (!needPermission || best.tryPermission()) {
                 return best;
             }
             refused[best.index] = true;

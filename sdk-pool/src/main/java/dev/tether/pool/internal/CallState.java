@@ -8,14 +8,21 @@ import dev.tether.core.TetherException;
 final class CallState {
     final Deadline deadline;
     final boolean idempotent;
+    /** Wait for an endpoint to become reachable (within the deadline) instead of failing at once. */
+    final boolean waitForReady;
     int attempts;
+    /** Whether the current attempt holds a breaker permission, so its outcome must be recorded or released. */
+    boolean permitted;
+    /** The last connect that failed for this call (not an attempt: the call waited for another connection). */
+    TetherException lastConnectFailure;
     EndpointPool lastFailed;
     TetherException previousFailure;
     boolean mayHaveBeenSent;
 
-    CallState(Deadline deadline, boolean idempotent) {
+    CallState(Deadline deadline, boolean idempotent, boolean waitForReady) {
         this.deadline = deadline;
         this.idempotent = idempotent;
+        this.waitForReady = waitForReady;
     }
 
     /** Notes a failed attempt; earlier failures are kept as suppressed exceptions of the later ones. */

@@ -22,6 +22,8 @@ import dev.tether.pool.Lease;
 import dev.tether.pool.LoadBalancing;
 import dev.tether.pool.PoolExhaustedException;
 import dev.tether.pool.PoolSettings;
+import dev.tether.pool.ReconnectSettings;
+import dev.tether.pool.CallRejectedException;
 import dev.tether.pool.RetrySettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.pool.TetherClientListener;
@@ -37,6 +39,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,7 +63,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     /** Everything the builder gathered, already validated. */
     public record Config<Req, Resp>(String name, List<Endpoint> endpoints, Codec<Req, Resp> codec, Connector connector,
                                     TransportOptions transport, PoolSettings pool, RetrySettings retry,
-                                    CircuitBreakerSettings breaker, LoadBalancing loadBalancing,
+                                    CircuitBreakerSettings breaker, ReconnectSettings reconnect,
+                                    LoadBalancing loadBalancing,
                                     CallOptions defaultCallOptions, KeepAlivePing<Req, Resp> ping,
                                     List<TetherClientListener> listeners, Executor asyncExecutor) {
     }
@@ -86,6 +90,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     private final boolean lifo;
     private final long acquireTimeoutNanos;
     private final Balancer balancer;
+    private final Reachability reachability;
     private final RetryRules retryRules;
     private final Maintenance<Req, Resp> maintenance;
     private final LeakDetector leaks;
@@ -105,13 +110,19 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         PoolSettings ps = config.pool();
         this.pools = new EndpointPool[endpoints.size()];
         Map<Endpoint, EndpointPool> map = new LinkedHashMap<>();
+        ReconnectSettings rs = config.reconnect();
+        Backoff reconnectBackoff = new Backoff(rs.initialBackoff(), rs.multiplier(), rs.jitter(), rs.maxBackoff(),
+                () -> ThreadLocalRandom.current().nextDouble());
         for (int i = 0; i < pools.length; i++) {
-            pools[i] = new EndpointPool(endpoints.get(i), i, ps.maxPerEndpoint(), config.breaker(), name, listeners);
+            pools[i] = new EndpointPool(endpoints.get(i), i, ps.maxPerEndpoint(), config.breaker(), name, listeners,
+                    TimeSource.SYSTEM, reconnectBackoff);
             map.put(endpoints.get(i), pools[i]);
         }
         this.byEndpoint = map;
+        this.balancer = new Balancer(pools, config.loadBalancing(), config.breaker().panicThreshold());
+        this.reachability = new Reachability(name, pools, balancer, listeners);
         this.factory = new ConnectionFactory<>(config.connector(), config.codec(), config.ping(), byEndpoint,
-                config.transport().connectTimeout(), ps, listeners);
+                config.transport().connectTimeout(), ps, listeners, reachability);
         this.pool = new GenericKeyedObjectPool<>(factory, poolConfig(ps, factory));
         // Freed capacity is never refilled on the returning caller's thread: that would connect inside a release.
         pool.setReuseCapacityOnReturn(false);
@@ -119,7 +130,6 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         this.totalPermits = new Semaphore(ps.maxTotal(), true);
         this.lifo = ps.lifo();
         this.acquireTimeoutNanos = ps.acquireTimeout().toNanos();
-        this.balancer = new Balancer(pools, config.loadBalancing());
         this.retryRules = new RetryRules(name, config.retry(), listeners);
         if (config.asyncExecutor() != null) {
             this.async = config.asyncExecutor();
@@ -129,6 +139,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             this.async = ownedAsync;
         }
         this.maintenance = new Maintenance<>(name, ps, pool, pools, totalPermits, async, this::flushReady);
+        reachability.probesBy(maintenance::scheduleProbe);
         this.leaks = new LeakDetector(ps.leakDetectionThreshold(), maintenance.scheduler(), listeners);
         maintenance.start();
         LOG.debug("client {} started for {} with {}", name, endpoints, ps);
@@ -171,7 +182,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         Deadline deadline = options.deadlineFromNow();
         enter();
         try {
-            return withRetries(new CallState(deadline, options.isIdempotent()), st -> attempt(request, st));
+            return withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()), st -> attempt(request, st));
         } finally {
             exit();
         }
@@ -196,7 +207,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         try {
             async.execute(() -> {
                 try {
-                    future.complete(withRetries(new CallState(deadline, options.isIdempotent()), st -> attempt(request, st)));
+                    future.complete(withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()), st -> attempt(request, st)));
                 } catch (Throwable t) {
                     future.completeExceptionally(t);
                 } finally {
@@ -205,7 +216,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             });
         } catch (RejectedExecutionException e) {
             exit();
-            future.completeExceptionally(e);
+            future.completeExceptionally(new CallRejectedException(name, e));
         }
         return future;
     }
@@ -238,40 +249,39 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     private Resp attempt(Req request, CallState st) throws TetherException {
-        if (st.deadline.isExpired()) {
-            // Queued on the async executor or backing off past the deadline: fail before taking anything.
-            throw new TimedOutException(TimedOutException.Phase.CALL, null, st.deadline.budget(), RequestState.NOT_SENT,
-                    null);
-        }
-        EndpointPool ep = balancer.pick(st.lastFailed);
+        PooledConnection<Req, Resp> pc = acquireWaitingForReady(st);
+        EndpointPool ep = pc.endpoint;
         long start = System.nanoTime();
         ep.inFlight.incrementAndGet();
-        PooledConnection<Req, Resp> pc = null;
         DestroyReason discard = null;
         try {
-            pc = acquire(ep, st.deadline);
             if (st.deadline.isExpired()) {
                 // The deadline passed while the connection was found or checked. The write would refuse at once
                 // and the untouched, healthy connection would then be destroyed as broken: give it back instead.
                 PooledConnection<Req, Resp> untouched = pc;
                 pc = null;
                 release(untouched, null);
+                releasePermission(ep, st);
                 throw new TimedOutException(TimedOutException.Phase.ACQUIRE, ep.endpoint, st.deadline.budget(),
                         RequestState.NOT_SENT, null);
             }
             Resp response = pc.framed.exchange(request, st.deadline);
-            ep.recordSuccess(System.nanoTime() - start);
+            if (st.permitted) {
+                ep.recordSuccess(System.nanoTime() - start);
+            }
             return response;
         } catch (TetherException e) {
             if (pc != null && !isEncodeFailure(e)) {
                 discard = DestroyReason.BROKEN;
             }
-            settle(ep, e, start);
+            if (pc != null) {
+                settle(ep, e, start, st.permitted);
+            }
             throw e;
         } catch (RuntimeException | Error e) {
             // A codec bug or similar: the connection's state is unknown, so it must not be reused.
             discard = DestroyReason.BROKEN;
-            ep.releasePermission();
+            releasePermission(ep, st);
             throw e;
         } finally {
             if (pc != null) {
@@ -281,8 +291,67 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         }
     }
 
+    /**
+     * A connection for the call's next attempt. A connect that fails because the endpoint cannot be reached is
+     * not an attempt (nothing was sent, and the endpoint is now marked unreachable): the call picks again, going
+     * to another endpoint or waiting for one to come back within its deadline ({@link Reachability}).
+     */
+    private PooledConnection<Req, Resp> acquireWaitingForReady(CallState st) throws TetherException {
+        while (true) {
+            if (st.deadline.isExpired()) {
+                throw deadlinePassed(st);
+            }
+            EndpointPool ep = reachability.pickOrAwait(st);
+            long start = System.nanoTime();
+            try {
+                return acquire(ep, st.deadline);
+            } catch (TetherException e) {
+                if (isReachabilityFailure(e)) {
+                    releasePermission(ep, st);
+                    st.lastConnectFailure = e;
+                    continue;
+                }
+                settle(ep, e, start, st.permitted);
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // An unsettled permission of a half-open breaker would keep it refusing for good.
+                releasePermission(ep, st);
+                throw e;
+            }
+        }
+    }
+
+    /** A failure to connect that says the endpoint cannot be reached now (not a trust or configuration error). */
+    private static boolean isReachabilityFailure(TetherException e) {
+        return e.isRetryable() && e.requestNotSent() && !(e instanceof ClientClosedException)
+                && !(e instanceof CallInterruptedException) && !isAcquireTimeout(e);
+    }
+
+    /** The deadline passed before an attempt could start: waiting for an endpoint, queued, or backing off. */
+    private TetherException deadlinePassed(CallState st) {
+        if (st.lastConnectFailure != null) {
+            for (EndpointPool p : pools) {
+                if (!p.health.isUp()) {
+                    return reachability.unavailable(st, p);
+                }
+            }
+        }
+        return new TimedOutException(TimedOutException.Phase.CALL, null, st.deadline.budget(),
+                st.mayHaveBeenSent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, st.lastConnectFailure);
+    }
+
+    private static void releasePermission(EndpointPool ep, CallState st) {
+        if (st.permitted) {
+            st.permitted = false;
+            ep.releasePermission();
+        }
+    }
+
     /** Settles the breaker permission of a failed attempt: counted only if the failure is the endpoint's doing. */
-    private static void settle(EndpointPool ep, TetherException e, long start) {
+    private static void settle(EndpointPool ep, TetherException e, long start, boolean permitted) {
+        if (!permitted) {
+            return;
+        }
         if (e instanceof PoolExhaustedException || isAcquireTimeout(e) || e instanceof ClientClosedException
                 || e instanceof CallInterruptedException || isEncodeFailure(e)) {
             ep.releasePermission();
@@ -313,7 +382,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         enter();
         boolean handedOut = false;
         try {
-            LeaseImpl<Req, Resp> lease = withRetries(new CallState(deadline, options.isIdempotent()), this::openLease);
+            LeaseImpl<Req, Resp> lease = withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()), this::openLease);
             handedOut = true;
             return lease;
         } finally {
@@ -324,20 +393,12 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     private LeaseImpl<Req, Resp> openLease(CallState st) throws TetherException {
-        EndpointPool ep = balancer.pick(st.lastFailed);
         long start = System.nanoTime();
-        PooledConnection<Req, Resp> pc;
-        try {
-            pc = acquire(ep, st.deadline);
-        } catch (TetherException e) {
-            settle(ep, e, start);
-            throw e;
-        } catch (RuntimeException | Error e) {
-            // As in attempt(): an unsettled permission of a half-open breaker would keep it refusing for good.
-            ep.releasePermission();
-            throw e;
+        PooledConnection<Req, Resp> pc = acquireWaitingForReady(st);
+        EndpointPool ep = pc.endpoint;
+        if (st.permitted) {
+            ep.recordSuccess(System.nanoTime() - start);
         }
-        ep.recordSuccess(System.nanoTime() - start);
         ep.inFlight.incrementAndGet();
         return new LeaseImpl<>(this, pc, leaks.track(ep.endpoint), config.defaultCallOptions().timeout());
     }
@@ -498,9 +559,12 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         } catch (NoSuchElementException e) {
             releasePermits(ep);
             if (isUnusableNewConnection(e)) {
-                // The connection made for this caller closed before it could be used: nothing was sent.
-                throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, ep.endpoint,
-                        "the new connection closed before its first use", e);
+                // The connection made for this caller closed before it could be used: nothing was sent, and the
+                // endpoint is treated as unreachable (else a peer that accepts and hangs up would be hammered).
+                ConnectFailedException failure = new ConnectFailedException(ConnectFailedException.Reason.OTHER,
+                        ep.endpoint, "the new connection closed before its first use", e);
+                reachability.failed(ep, failure);
+                throw failure;
             }
             throw exhausted(ep, start);
         } catch (IllegalStateException e) {

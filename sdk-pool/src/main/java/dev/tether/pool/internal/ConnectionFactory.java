@@ -53,12 +53,13 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
     private final long keepAliveIntervalNanos;
     private final Duration keepAliveTimeout;
     private final Listeners listeners;
+    private final Reachability reachability;
     private final Set<PooledConnection<Req, Resp>> live = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
 
     ConnectionFactory(Connector connector, Codec<Req, Resp> codec, KeepAlivePing<Req, Resp> ping,
                       Map<Endpoint, EndpointPool> endpoints, Duration connectTimeout, PoolSettings settings,
-                      Listeners listeners) {
+                      Listeners listeners, Reachability reachability) {
         this.connector = connector;
         this.codec = codec;
         this.ping = ping;
@@ -70,6 +71,7 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         this.keepAliveIntervalNanos = settings.keepAliveInterval().toNanos();
         this.keepAliveTimeout = settings.keepAliveTimeout();
         this.listeners = listeners;
+        this.reachability = reachability;
     }
 
     static void connectWithin(Deadline deadline) {
@@ -123,20 +125,37 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
             throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, endpoint,
                     "not connecting on a thread that is giving a connection up", null);
         }
-        Deadline deadline = CONNECT_DEADLINE.get();
-        if (deadline == null) {
-            deadline = Deadline.after(connectTimeout);
+        EndpointPool pool = endpoints.get(endpoint);
+        if (!pool.health.admitConnect()) {
+            // Unreachable, and the one reconnect attempt the backoff allows is not due or already running.
+            EndpointHealth.Outage outage = pool.health.outage();
+            throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, endpoint,
+                    "unreachable, reconnecting with backoff", outage == null ? null : outage.lastError());
         }
+        Deadline callerDeadline = CONNECT_DEADLINE.get();
+        Deadline deadline = callerDeadline != null ? callerDeadline : Deadline.after(connectTimeout);
         long start = System.nanoTime();
         Connection connection;
         try {
             connection = connector.connect(endpoint, deadline);
+        } catch (TetherException e) {
+            if (e.isRetryable() && (callerDeadline == null || !callerDeadline.isExpired())) {
+                reachability.failed(pool, e);
+            } else {
+                // The caller's own deadline ran out, or the failure is not about reachability (trust, pins).
+                pool.health.abandoned();
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            pool.health.abandoned();
+            throw e;
         } catch (Error e) {
+            pool.health.abandoned();
             throw new ErrorWhileConnecting(e);
         }
+        reachability.connected(pool);
         long lifetime = maxLifetimeNanos
                 - (lifetimeJitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(lifetimeJitterNanos + 1));
-        EndpointPool pool = endpoints.get(endpoint);
         PooledConnection<Req, Resp> pc;
         try {
             pc = new PooledConnection<>(pool, connection, new FramedConnection<>(connection, codec), lifetime);
@@ -221,10 +240,24 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         if (!passesStaticChecks(pc, now)) {
             return false;
         }
-        if (pc.uses > 0 && now - pc.lastUsedNanos >= validateAfterNanos) {
+        if (now - pc.lastUsedNanos >= validateAfterNanos || hasPendingInput(pc)) {
             return probe(pc);
         }
         return true;
+    }
+
+    /**
+     * The check every reuse pays: bytes waiting on an idle request/response connection are junk, a late reply or
+     * a TLS close_notify/alert, and sending on it would misalign the stream or fail after the request left. One
+     * system call (FIONREAD); the non-blocking read of {@link #probe} then decides (a TLS session ticket is
+     * harmless and consumed there). A transport that cannot tell cheaply is always probed.
+     */
+    private boolean hasPendingInput(PooledConnection<Req, Resp> pc) {
+        try {
+            return pc.connection.available() != 0;
+        } catch (TetherException e) {
+            return true;
+        }
     }
 
     private boolean validateIdle(PooledConnection<Req, Resp> pc) {

@@ -6,19 +6,23 @@ import dev.tether.pool.CircuitBreakerSettings;
 import dev.tether.pool.DestroyReason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
 
 /**
  * Everything the client keeps per endpoint besides the pooled connections themselves (which commons-pool2
- * holds): the connection permits that bound waiting, counters, the acquire-time histogram and the breaker.
+ * holds): the connection permits that bound waiting, counters, the acquire-time histogram, whether it can be
+ * connected to ({@link EndpointHealth}) and the breaker, whose open periods grow with consecutive trips.
  */
 final class EndpointPool {
     private static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
@@ -33,6 +37,8 @@ final class EndpointPool {
     final LongAdder reuses = new LongAdder();
     final LongAdder retries = new LongAdder();
     final AtomicBoolean warming = new AtomicBoolean();
+    /** Whether a reconnect attempt is scheduled (at most one at a time per endpoint). */
+    final AtomicBoolean probeScheduled = new AtomicBoolean();
     /**
      * Healthy connections just given back, kept out of commons-pool2 for the next caller (see {@link ClientCore}).
      * Each one still holds its endpoint and total permits.
@@ -42,21 +48,38 @@ final class EndpointPool {
     final AtomicInteger waiters = new AtomicInteger();
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
     private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
+    final EndpointHealth health;
     private final CircuitBreaker breaker;
-    private final long openNanos;
-    /** When the breaker last opened (monotonic); read to tell callers how long it stays open. */
+    private final TimeSource time;
+    private final Backoff openPeriods;
+    /** Trips since the breaker last closed; the next open period grows with it. */
+    private final AtomicInteger consecutiveTrips = new AtomicInteger();
+    /** The current open period and when it began (monotonic); read to tell callers how long it stays open. */
+    private volatile long openNanos;
     private volatile long openedAtNanos;
 
     EndpointPool(Endpoint endpoint, int index, int maxConnections, CircuitBreakerSettings settings, String clientName,
-                 Listeners listeners) {
+                 Listeners listeners, TimeSource time, Backoff reconnectBackoff) {
         this.endpoint = endpoint;
         this.index = index;
         this.permits = new Semaphore(maxConnections, true);
         for (int i = 0; i < destroyed.length; i++) {
             destroyed[i] = new LongAdder();
         }
+        this.time = time;
+        this.health = new EndpointHealth(time, reconnectBackoff);
+        this.openPeriods = new Backoff(settings.openDuration(), 2.0, 0.2, settings.maxOpenDuration(),
+                () -> ThreadLocalRandom.current().nextDouble());
         this.openNanos = settings.openDuration().toNanos();
         this.breaker = settings.enabled() ? newBreaker(settings, clientName, listeners) : null;
+    }
+
+    /** The next open period: called by the breaker each time it opens, so consecutive trips wait longer. */
+    private long nextOpenMillis() {
+        long nanos = openPeriods.delayNanos(consecutiveTrips.incrementAndGet());
+        openNanos = nanos;
+        openedAtNanos = time.nanoTime();
+        return Math.max(1, Duration.ofNanos(nanos).toMillis());
     }
 
     private CircuitBreaker newBreaker(CircuitBreakerSettings s, String clientName, Listeners listeners) {
@@ -66,17 +89,17 @@ final class EndpointPool {
                 .failureRateThreshold(s.failureRateThreshold())
                 .slowCallRateThreshold(s.slowCallRateThreshold())
                 .slowCallDurationThreshold(s.slowCallDuration())
-                .waitDurationInOpenState(s.openDuration())
+                .waitIntervalFunctionInOpenState((IntervalFunction) attempt -> nextOpenMillis())
                 .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
                 // An automatic transition would start a scheduler thread per breaker; the next call does it instead.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .clock(MonotonicClock.INSTANCE)
+                .clock(MonotonicClock.of(time))
                 .writableStackTraceEnabled(false)
                 .build();
         CircuitBreaker cb = CircuitBreaker.of(clientName + "/" + endpoint, config);
         cb.getEventPublisher().onStateTransition(event -> {
-            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                openedAtNanos = System.nanoTime();
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
+                consecutiveTrips.set(0);
             }
             listeners.breakerStateChanged(endpoint,
                     map(event.getStateTransition().getFromState()), map(event.getStateTransition().getToState()));
@@ -117,6 +140,21 @@ final class EndpointPool {
         }
     }
 
+    /**
+     * Closes the breaker after a new connection succeeded on an endpoint that had been unreachable: whatever
+     * opened it (the calls that failed while it went away) no longer says anything about it.
+     */
+    void closeBreaker() {
+        if (breaker != null && breaker.getState() != CircuitBreaker.State.CLOSED) {
+            breaker.transitionToClosedState();
+        }
+    }
+
+    /** Reachable and its breaker closed: what the panic threshold counts. */
+    boolean healthy() {
+        return health.isUp() && !breakerOpen();
+    }
+
     boolean breakerOpen() {
         return breaker != null && breaker.getState() == CircuitBreaker.State.OPEN;
     }
@@ -126,7 +164,8 @@ final class EndpointPool {
         if (!breakerOpen()) {
             return 0;
         }
-        return Math.min(openNanos, Math.max(0, openedAtNanos + openNanos - System.nanoTime()));
+        long period = openNanos;
+        return Math.min(period, Math.max(0, openedAtNanos + period - time.nanoTime()));
     }
 
     BreakerState breakerState() {

@@ -79,4 +79,18 @@ final class Listeners implements TetherClientListener {
             each("leakSuspected", l -> l.leakSuspected(endpoint, heldFor, acquiredAt));
         }
     }
+
+    @Override
+    public void endpointUnreachable(Endpoint endpoint, TetherException cause) {
+        if (!listeners.isEmpty()) {
+            each("endpointUnreachable", l -> l.endpointUnreachable(endpoint, cause));
+        }
+    }
+
+    @Override
+    public void endpointReachable(Endpoint endpoint, Duration downFor, int failedConnects) {
+        if (!listeners.isEmpty()) {
+            each("endpointReachable", l -> l.endpointReachable(endpoint, downFor, failedConnects));
+        }
+    }
 }

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class Maintenance<Req, Resp> {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
+    /** The least delay before looking again when a reconnect could not even start, so it never spins. */
+    private static final long RETRY_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     private final PoolSettings settings;
     private final GenericKeyedObjectPool<dev.tether.core.Endpoint, PooledConnection<Req, Resp>> pool;
     private final EndpointPool[] pools;
@@ -93,7 +96,8 @@ final class Maintenance<Req, Resp> {
             return;
         }
         for (EndpointPool ep : pools) {
-            if (stopped || ep.breakerOpen() || idle(ep) >= min || !ep.warming.compareAndSet(false, true)) {
+            if (stopped || ep.breakerOpen() || !ep.health.isUp() || idle(ep) >= min
+                    || !ep.warming.compareAndSet(false, true)) {
                 continue;
             }
             try {
@@ -112,44 +116,93 @@ final class Maintenance<Req, Resp> {
     /** Opens connections until {@code ep} has {@code min} idle, taking permits so callers' limits hold. */
     private void warm(EndpointPool ep, int min) {
         try {
-            while (!stopped && idle(ep) < min) {
-                if (!ep.permits.tryAcquire()) {
+            while (!stopped && idle(ep) < min && ep.health.isUp()) {
+                if (addOne(ep) != Added.YES) {
                     return;
-                }
-                if (!totalPermits.tryAcquire()) {
-                    ep.permits.release();
-                    return;
-                }
-                try {
-                    long made = ep.created.sum();
-                    pool.addObject(ep.endpoint);
-                    if (ep.created.sum() == made) {
-                        // commons-pool2 adds nothing, silently, when its own count is at maxTotal or
-                        // maxPerEndpoint: idle connections there hold no permit (of another endpoint, or of this
-                        // one while others are lent out). Trying again at once would spin until room appears.
-                        return;
-                    }
-                    if (stopped) {
-                        // The client closed while this connect ran: the pool may already have been cleared and
-                        // closed, and commons-pool2 still parks the new connection as idle. Nothing would close it.
-                        pool.clear(ep.endpoint, false);
-                        return;
-                    }
-                } catch (TetherException e) {
-                    LOG.debug("could not open an idle connection to {}: {}", ep, e.toString());
-                    return;
-                } catch (IllegalStateException closed) {
-                    return;
-                } catch (Exception e) {
-                    LOG.warn("could not open an idle connection to {}", ep, e);
-                    return;
-                } finally {
-                    totalPermits.release();
-                    ep.permits.release();
                 }
             }
         } finally {
             ep.warming.set(false);
+        }
+    }
+
+    /**
+     * Schedules one reconnect attempt to an unreachable endpoint for when its backoff ends. The attempt connects
+     * on the background executor, like the warm-up: it is one idle connection added to the pool, which wakes the
+     * callers waiting for the endpoint (see {@link Reachability}).
+     */
+    void scheduleProbe(EndpointPool ep) {
+        scheduleProbe(ep, 1);
+    }
+
+    private void scheduleProbe(EndpointPool ep, long minDelayNanos) {
+        if (stopped || !ep.probeScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> {
+                ep.probeScheduled.set(false);
+                try {
+                    background.execute(() -> probe(ep));
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("could not start a reconnect to {}: {}", ep, e.toString());
+                    scheduleProbe(ep, RETRY_PROBE_NANOS);
+                }
+            }, Math.max(minDelayNanos, ep.health.nanosUntilAttempt()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            ep.probeScheduled.set(false); // stopping
+        }
+    }
+
+    private void probe(EndpointPool ep) {
+        if (stopped || ep.health.isUp()) {
+            return;
+        }
+        if (addOne(ep) != Added.YES && !ep.health.isUp()) {
+            // No room (every permit held by leases or other endpoints' connections), or the attempt could not
+            // start: look again after the backoff. A failed connect has already scheduled this (a no-op then).
+            scheduleProbe(ep, RETRY_PROBE_NANOS);
+        }
+    }
+
+    private enum Added { YES, NO_ROOM, FAILED }
+
+    /** Adds one idle connection to {@code ep} through commons-pool2, holding permits while it connects. */
+    private Added addOne(EndpointPool ep) {
+        if (!ep.permits.tryAcquire()) {
+            return Added.NO_ROOM;
+        }
+        if (!totalPermits.tryAcquire()) {
+            ep.permits.release();
+            return Added.NO_ROOM;
+        }
+        try {
+            long made = ep.created.sum();
+            pool.addObject(ep.endpoint);
+            if (ep.created.sum() == made) {
+                // commons-pool2 adds nothing, silently, when its own count is at maxTotal or maxPerEndpoint: idle
+                // connections there hold no permit (of another endpoint, or of this one while others are lent
+                // out). Trying again at once would spin until room appears.
+                return Added.NO_ROOM;
+            }
+            if (stopped) {
+                // The client closed while this connect ran: the pool may already have been cleared and closed,
+                // and commons-pool2 still parks the new connection as idle. Nothing would close it.
+                pool.clear(ep.endpoint, false);
+                return Added.FAILED;
+            }
+            return Added.YES;
+        } catch (TetherException e) {
+            LOG.debug("could not open an idle connection to {}: {}", ep, e.toString());
+            return Added.FAILED;
+        } catch (IllegalStateException closed) {
+            return Added.FAILED;
+        } catch (Exception e) {
+            LOG.warn("could not open an idle connection to {}", ep, e);
+            return Added.FAILED;
+        } finally {
+            totalPermits.release();
+            ep.permits.release();
         }
     }
 }

@@ -6,15 +6,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A {@link Clock} that follows {@link System#nanoTime()}, for libraries that measure durations with a clock
- * (resilience4j's breaker): wall-clock jumps must not open or close a breaker early. Its instants mean nothing
- * as dates.
+ * A {@link Clock} that follows a {@link TimeSource} ({@link System#nanoTime()} by default), for libraries that
+ * measure durations with a clock (resilience4j's breaker): wall-clock jumps must not open or close a breaker
+ * early, and tests drive the breaker's periods by hand. Its instants mean nothing as dates.
  */
 final class MonotonicClock extends Clock {
-    static final MonotonicClock INSTANCE = new MonotonicClock();
+    static final MonotonicClock INSTANCE = new MonotonicClock(TimeSource.SYSTEM);
     private static final Instant ORIGIN = Instant.ofEpochSecond(1_000_000_000L);
 
-    private MonotonicClock() {
+    private final TimeSource time;
+
+    MonotonicClock(TimeSource time) {
+        this.time = time;
+    }
+
+    static MonotonicClock of(TimeSource time) {
+        return time == TimeSource.SYSTEM ? INSTANCE : new MonotonicClock(time);
     }
 
     @Override
@@ -29,11 +36,11 @@ final class MonotonicClock extends Clock {
 
     @Override
     public Instant instant() {
-        return ORIGIN.plusNanos(System.nanoTime());
+        return ORIGIN.plusNanos(time.nanoTime());
     }
 
     @Override
     public long millis() {
-        return System.nanoTime() / 1_000_000L;
+        return Math.floorDiv(time.nanoTime(), 1_000_000L);
     }
 }

@@ -1,10 +1,6 @@
 package dev.tether.pool.internal;
 
 import dev.tether.core.TetherException;
-import dev.tether.pool.CallInterruptedException;
-import dev.tether.pool.CircuitOpenException;
-import dev.tether.pool.ClientClosedException;
-import dev.tether.pool.PoolExhaustedException;
 import dev.tether.pool.RetrySettings;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -75,13 +71,12 @@ final class RetryRules {
         return new AttemptFailure(true, backoff);
     }
 
-    /** The safety rules, independent of any count or budget. */
+    /**
+     * The safety rules, independent of any count or budget: {@link TetherException#isRetryable()} is the one
+     * answer to "could another attempt help", and the request state and idempotency to "may it be sent again".
+     */
     static boolean mayRetry(CallState st, TetherException failure) {
-        if (!failure.isRetryable() || failure instanceof PoolExhaustedException || failure instanceof CircuitOpenException
-                || failure instanceof ClientClosedException || failure instanceof CallInterruptedException) {
-            return false;
-        }
-        return failure.requestNotSent() || st.idempotent;
+        return failure.isRetryable() && (failure.requestNotSent() || st.idempotent);
     }
 
     /** Full jitter: uniform in [0, min(max, initial * 2^(failedAttempts-1))]. */

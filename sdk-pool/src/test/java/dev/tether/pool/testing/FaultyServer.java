@@ -140,6 +140,12 @@ public final class FaultyServer implements AutoCloseable {
     }
 
     /** The next requests (other than pings) get these faults, one each, in order. */
+    /** Forgets the scripted faults not injected yet: the server is healthy again. */
+    public FaultyServer clearFaults() {
+        scripted.clear();
+        return this;
+    }
+
     public FaultyServer nextFaults(Fault... faults) {
         scripted.addAll(java.util.List.of(faults));
         return this;

@@ -387,6 +387,26 @@ public final class EngineConnection implements TlsConnection {
         return read(dst, null, false);
     }
 
+    /**
+     * Decrypted or still-encrypted bytes held here, else the transport's count. A reader in progress means the
+     * connection is not idle, so nothing is reported rather than waiting for it.
+     */
+    @Override
+    public int available() throws TetherException {
+        if (!readLock.tryLock()) {
+            return 0;
+        }
+        try {
+            ensureUsable(RequestState.NOT_SENT);
+            if (closeNotifyReceived || !appIn.isEmpty() || !netIn.isEmpty()) {
+                return 1;
+            }
+            return transport.available();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     private int read(ByteBuffer dst, Deadline deadline, boolean blocking) throws TetherException {
         readLock.lock();
         try {
