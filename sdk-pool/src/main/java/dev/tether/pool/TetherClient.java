@@ -32,8 +32,10 @@ import java.util.concurrent.Executor;
  *
  * <p>A call takes a pooled connection (opening one when none is idle), sends the request, reads the response
  * and gives the connection back; a connection that saw any failure is destroyed instead. Failures are retried
- * under {@link RetrySettings}' rules, endpoints that keep failing are avoided under
- * {@link CircuitBreakerSettings}, and every call ends by its {@link CallOptions} deadline.
+ * under {@link RetrySettings}' rules, endpoints that cannot be reached are reconnected to on a shared backoff
+ * ({@link ReconnectSettings}) while calls wait for one to come back, endpoints that keep failing calls are
+ * avoided under {@link CircuitBreakerSettings} (never all of them), and every call ends by its
+ * {@link CallOptions} deadline.
  *
  * @param <Req> what a caller sends
  * @param <Resp> what comes back

@@ -42,4 +42,23 @@ class AsyncCallTest {
                     .withCauseInstanceOf(dev.tether.core.ConnectionClosedException.class);
         }
     }
+
+    @Test
+    void anExecutorThatRejectsTheCallCompletesTheFutureWithATypedException() throws Exception {
+        java.util.concurrent.ExecutorService shutDown = java.util.concurrent.Executors.newSingleThreadExecutor();
+        shutDown.shutdown();
+        try (dev.tether.pool.testing.FaultyServer server = dev.tether.pool.testing.FaultyServer.start();
+             TetherClient<String, String> client = dev.tether.pool.testing.Clients.forServer(server)
+                     .asyncExecutor(shutDown).build()) {
+            java.util.concurrent.CompletableFuture<String> f = client.callAsync("echo x");
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(f::join).getCause();
+            org.assertj.core.api.Assertions.assertThat(failure).isInstanceOf(CallRejectedException.class)
+                    .hasCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+            CallRejectedException e = (CallRejectedException) failure;
+            org.assertj.core.api.Assertions.assertThat(e.requestState()).isEqualTo(dev.tether.core.RequestState.NOT_SENT);
+            org.assertj.core.api.Assertions.assertThat(e.isRetryable()).isFalse();
+            // The rejected call left nothing behind: a synchronous call still works and the client closes cleanly.
+            org.assertj.core.api.Assertions.assertThat(client.call("echo y")).isEqualTo("y");
+        }
+    }
 }

@@ -39,6 +39,8 @@ class ConnectorErrorTest {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
                      .connector(connector)
+                     // One attempt per call: the Error must reach the caller from the first connect, and the
+                     // permit accounting is checked after exactly one failed connect.
                      .retry(RetrySettings.none())
                      .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).acquireTimeout(Duration.ofMillis(500))
                              .maintenanceInterval(Duration.ofMinutes(5)).build())
@@ -88,6 +90,8 @@ class ConnectorErrorTest {
         };
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(codec).endpoint(server.endpoint())
+                     // One attempt per call: the Error must reach the caller from the first connect, and the
+                     // permit accounting is checked after exactly one failed connect.
                      .retry(RetrySettings.none())
                      .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).acquireTimeout(Duration.ofMillis(500))
                              .maintenanceInterval(Duration.ofMinutes(5)).build())

@@ -37,6 +37,8 @@ class FailingListenerTest {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
                      .listener(failing)
+                     // One attempt per call: a retry would open another connection and hide the leaked one the
+                     // connection count below looks for.
                      .retry(RetrySettings.none())
                      .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).acquireTimeout(Duration.ofMillis(500))
                              .maintenanceInterval(Duration.ofMinutes(5)).build())

@@ -37,6 +37,8 @@ class FaultyLivenessCheckTest {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
                      .connector(connector)
+                     // One attempt per call: the connection counts (created 2, destroyed 1) must come from the
+                     // failing liveness check alone, not from a retry making connections of its own.
                      .retry(RetrySettings.none())
                      .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1)
                              .validateAfterInactivity(Duration.ZERO).acquireTimeout(Duration.ofMillis(500))

@@ -44,6 +44,8 @@ class LeaseBreakerPermissionTest {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
                      .connector(connector)
+                     // One attempt per call and a small, quick breaker: the test drives the breaker to half-open
+                     // with exactly two failures and checks the one probe permission a lease takes is settled.
                      .retry(RetrySettings.none())
                      .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(2).minimumCalls(2)
                              .failureRateThreshold(50).openDuration(Duration.ofMillis(100)).halfOpenCalls(1).build())

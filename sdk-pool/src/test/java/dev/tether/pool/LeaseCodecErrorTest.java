@@ -69,6 +69,8 @@ class LeaseCodecErrorTest {
     void aLeaseWhoseCodecFailedWithAnErrorDestroysItsConnection() throws Exception {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(CODEC).endpoint(server.endpoint())
+                     // One attempt per call: the connection count below must show the destroyed connection, not
+                     // connections a retry would add.
                      .retry(RetrySettings.none())
                      .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(2))
                              .maintenanceInterval(Duration.ofMinutes(5)).build())

@@ -42,7 +42,9 @@ class PoolExhaustionTest {
             assertThat(e.requestState()).isEqualTo(RequestState.NOT_SENT);
             assertThat(e.active()).isEqualTo(2);
             assertThat(e.getMessage()).contains("2/2 open", "active 2", "idle 0", server.endpoint().toString());
-            // Waited for the acquire timeout, once: exhaustion is not retried against the same pool.
+            // Waited for the acquire timeout, once: exhaustion is not retried against the same pool, and says so.
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(client.stats().get(server.endpoint()).retries()).isZero();
             assertThat(waitedMillis).isGreaterThanOrEqualTo(200);
             assertThat(server.requests()).isEqualTo(requestsBefore);
 

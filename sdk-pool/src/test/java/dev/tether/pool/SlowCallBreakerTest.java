@@ -43,6 +43,8 @@ class SlowCallBreakerTest {
             try (TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
                     .endpoint(slow.endpoint()).endpoint(fast.endpoint())
                     .loadBalancing(LoadBalancing.ROUND_ROBIN)
+                    // A small window and a short slow-call threshold: the default 5s threshold would need
+                    // replies slower than 5s to show the slow-call rule in a unit test.
                     .circuitBreaker(CircuitBreakerSettings.builder()
                             .slowCallDuration(SLOW_CALL).slowCallRateThreshold(50)
                             .slidingWindowSize(8).minimumCalls(4)

@@ -171,8 +171,10 @@ public final class BenchCommand implements Callable<Integer> {
         ProgressLine progress = ProgressLine.forTerminal(err);
         LoadRun result;
         BenchReport benchReport;
+        Outages outages = new Outages();
         try (TetherClient<Req, Resp> client = TetherClient.builder(workload.codec()).endpoint(endpoint)
                 .connector(connector)
+                .listener(outages)
                 .pool(PoolSettings.builder().maxTotal(pool).maxPerEndpoint(pool).build())
                 .defaultCallOptions(options)
                 .name("tether-bench")
@@ -184,7 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
             progress.clear();
             benchReport = new BenchReport(new BenchReport.Setup(endpoint.toString(),
                     protocol.name().toLowerCase(Locale.ROOT), connector.tlsProtocol(), connector.cipherSuite(),
-                    concurrency, payload, pool, idempotent), result, client.stats());
+                    concurrency, payload, pool, idempotent), result, client.stats(), outages.all());
         }
         benchReport.printSummary(out);
         if (result.abortedBy() != null) {

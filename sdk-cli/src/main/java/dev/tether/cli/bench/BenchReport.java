@@ -31,8 +31,15 @@ public final class BenchReport {
     private final long acquires;
     private final long reuses;
     private final Map<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
+    private final List<Outages.Outage> outages;
 
     public BenchReport(Setup setup, LoadRun run, Map<?, EndpointStats> stats) {
+        this(setup, run, stats, List.of());
+    }
+
+    /** With the periods an endpoint was unreachable, which the summary lists instead of counting waits as errors. */
+    public BenchReport(Setup setup, LoadRun run, Map<?, EndpointStats> stats, List<Outages.Outage> outages) {
+        this.outages = List.copyOf(outages);
         this.setup = setup;
         this.run = run;
         long r = 0;
@@ -139,6 +146,17 @@ public final class BenchReport {
             timeline.add(t);
         }
         m.put("timeline", timeline);
+        List<Map<String, Object>> down = new ArrayList<>();
+        for (Outages.Outage o : outages) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("endpoint", o.endpoint());
+            d.put("fromSeconds", o.startSeconds());
+            d.put("toSeconds", o.ended() ? o.endSeconds() : null);
+            d.put("failedConnects", o.ended() ? o.failedConnects() : null);
+            d.put("cause", o.cause());
+            down.add(d);
+        }
+        m.put("unavailable", down);
         return m;
     }
 
@@ -150,6 +168,13 @@ public final class BenchReport {
         row(out, "errors", count(run.errors()));
         run.errorsByType().forEach((type, n) -> row(out, "", count(n) + " " + type + ": "
                 + shorten(run.firstMessageByType().get(type))));
+        for (Outages.Outage o : outages) {
+            row(out, "unavailable", o.endpoint() + (o.ended()
+                    ? String.format(Locale.ROOT, " from %.2fs to %.2fs (%.2fs, %d failed connects)", o.startSeconds(),
+                            o.endSeconds(), o.endSeconds() - o.startSeconds(), o.failedConnects())
+                    : String.format(Locale.ROOT, " from %.2fs until the end of the run", o.startSeconds()))
+                    + (o.cause() == null ? "" : ": " + shorten(o.cause())));
+        }
         row(out, "retries", count(retries));
         row(out, "throughput", count(Math.round(run.throughput())) + " calls/s");
         row(out, "connections", count(connectionsCreated) + " created, " + count(reuses) + " reused ("

@@ -16,10 +16,8 @@ import dev.tether.core.SocketConnector;
 import dev.tether.core.TransportOptions;
 import dev.tether.core.codec.LineCodec;
 import dev.tether.pool.CallOptions;
-import dev.tether.pool.CircuitBreakerSettings;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.PoolSettings;
-import dev.tether.pool.RetrySettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.tls.ClientAuth;
 import dev.tether.tls.TlsConfig;
@@ -130,11 +128,9 @@ public final class DemoCommand implements Callable<Integer> {
         int poolMax = concurrency * 2;
         try (TetherClient<String, String> client = TetherClient.builder(workload.codec()).endpoint(endpoint)
                 .connector(connector)
+                // Room for twice the callers, so the summary shows connections replaced across the restart; the
+                // retry, breaker and reconnect settings are the defaults every user gets.
                 .pool(PoolSettings.builder().maxTotal(poolMax).maxPerEndpoint(poolMax).build())
-                .retry(RetrySettings.builder().maxAttempts(6).initialBackoff(Duration.ofMillis(20))
-                        .maxBackoff(Duration.ofMillis(500)).build())
-                // One endpoint: an open breaker would only turn the restart into fast failures, not avoid it.
-                .circuitBreaker(CircuitBreakerSettings.disabled())
                 .defaultCallOptions(options)
                 .name("tether-demo")
                 .build()) {

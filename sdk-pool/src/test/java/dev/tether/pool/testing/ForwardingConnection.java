@@ -70,6 +70,11 @@ public class ForwardingConnection implements Connection {
     }
 
     @Override
+    public int available() throws TetherException {
+        return delegate.available();
+    }
+
+    @Override
     public void write(ByteBuffer src, Deadline deadline) throws TetherException {
         delegate.write(src, deadline);
     }
