@@ -9,6 +9,8 @@ import dev.tether.core.Endpoint;
 import dev.tether.core.SocketConnector;
 import dev.tether.core.TransportOptions;
 import dev.tether.pool.CallOptions;
+import dev.tether.pool.EndpointStats;
+import dev.tether.pool.EndpointUnavailableException;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.tls.TlsConfig;
@@ -180,7 +182,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .name("tether-bench")
                 .build()) {
             result = new LoadGenerator<>(client, workload, concurrency, duration, requests, options)
-                    .abortOn(e -> e instanceof TlsHandshakeException)
+                    // A TLS failure, or an endpoint never reached at all (a wrong port), fails every call alike.
+                    .abortOn(e -> e instanceof TlsHandshakeException
+                            || e instanceof EndpointUnavailableException && neverConnected(client))
                     .onProgress(progress::show)
                     .run();
             progress.clear();
@@ -205,5 +209,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return result.errors() == 0 && result.successes() > 0 ? 0 : 1;
+    }
+
+    private static boolean neverConnected(TetherClient<?, ?> client) {
+        return client.stats().values().stream().mapToLong(EndpointStats::created).sum() == 0;
     }
 }

@@ -43,19 +43,23 @@ class BenchFailuresTest {
     }
 
     @Test
-    void aRefusedPortIsRetriedThenCountedByReason() throws Exception {
+    void aPortNothingListensOnStopsTheRunAfterOneCallWaitedItsDeadline() throws Exception {
         int port;
         try (ServerSocketChannel free = ServerSocketChannel.open()) {
             free.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             port = ((InetSocketAddress) free.getLocalAddress()).getPort();
         }
         Path json = dir.resolve("refused.json");
-        Cli.Result r = Cli.run("bench", "127.0.0.1:" + port, "-n", "5", "-c", "1", "--json", json.toString(),
-                "--report", dir.resolve("refused.html").toString());
+        Cli.Result r = Cli.run("bench", "127.0.0.1:" + port, "-n", "50", "-c", "1", "--timeout", "1s",
+                "--json", json.toString(), "--report", dir.resolve("refused.html").toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("stopped early").contains("unreachable since").contains("connection refused");
+        assertThat(r.out()).contains("unavailable").contains("127.0.0.1:" + port);
         Object doc = MiniJson.parse(Files.readString(json, StandardCharsets.UTF_8));
-        assertThat(byType(doc)).containsEntry("ConnectFailedException(REFUSED)", 5.0);
-        assertThat(number(doc, "retries")).isPositive();
+        // Calls wait for the endpoint (default wait for ready) instead of failing by the thousand, and a refused
+        // connect is not a retry.
+        assertThat(byType(doc)).containsEntry("EndpointUnavailableException(CONNECT)", 1.0);
+        assertThat(number(doc, "retries")).isZero();
         assertThat(number(doc, "connections", "created")).isZero();
         assertThat(Files.readString(dir.resolve("refused.html"))).contains("no successful calls");
     }
