@@ -335,6 +335,10 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                     return reachability.unavailable(st, p);
                 }
             }
+            if (st.lastConnectFailure instanceof TimedOutException connectTimedOut) {
+                // The call's own deadline ran out while it connected: that timeout is the whole story.
+                return connectTimedOut;
+            }
         }
         return new TimedOutException(TimedOutException.Phase.CALL, null, st.deadline.budget(),
                 st.mayHaveBeenSent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, st.lastConnectFailure);
