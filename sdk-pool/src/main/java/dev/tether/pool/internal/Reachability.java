@@ -56,7 +56,7 @@ final class Reachability {
         Duration downFor = outage == null ? Duration.ZERO : Duration.ofNanos(outage.downForNanos());
         int failed = outage == null ? 0 : outage.failedConnects();
         LOG.info("client {}: {} accepts connections again after {} ({} failed connect(s))", clientName, ep.endpoint,
-                downFor, failed);
+                dev.tether.core.TimedOutException.format(downFor), failed);
         listeners.endpointReachable(ep.endpoint, downFor, failed);
         lock.lock();
         try {
