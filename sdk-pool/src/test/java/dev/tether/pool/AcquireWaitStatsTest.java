@@ -20,7 +20,8 @@ class AcquireWaitStatsTest {
     void aWaitingCallerIsCountedAndItsWaitShowsInThePercentiles() throws Exception {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = Clients.forServer(server)
-                     // One connection, so a second caller must wait for it.
+                     // One connection, so a second caller must wait for it; the longer acquire timeout only keeps
+                     // the waiter from giving up on a loaded machine before the test lets it through.
                      .pool(PoolSettings.builder().maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(60)).build())
                      .build()) {
             Lease<String, String> holder = client.lease();

@@ -36,7 +36,8 @@ class MicrometerMetersTest {
     void aRealClientsActivityShowsInEveryMeter() throws Exception {
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = Clients.forServer(server)
-                     // One connection, so a second caller waits and the waiting gauge has something to show.
+                     // One connection, so a second caller waits and the waiting gauge has something to show; the
+                     // longer acquire timeout only keeps that caller from giving up on a loaded machine.
                      .pool(PoolSettings.builder().maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(60)).build())
                      .build()) {
             MeterRegistry registry = new SimpleMeterRegistry();
