@@ -36,9 +36,21 @@ class TransportOptionsTest {
 
     @Test
     void toBuilderKeepsEverySetting() {
-        TransportOptions o = TransportOptions.builder().connectTimeout(Duration.ofMillis(250)).tcpNoDelay(false)
-                .keepAliveIdle(Duration.ofSeconds(7)).keepAliveCount(3).receiveBufferSize(65536).build();
+        // Every setting away from its default, so a copy that dropped one would show it.
+        TransportOptions o = TransportOptions.builder().connectTimeout(Duration.ofMillis(250))
+                .readTimeout(Duration.ofMillis(1250)).writeTimeout(Duration.ofMillis(2250)).tcpNoDelay(false)
+                .keepAlive(false).keepAliveIdle(Duration.ofSeconds(7)).keepAliveInterval(Duration.ofSeconds(3))
+                .keepAliveCount(3).sendBufferSize(32768).receiveBufferSize(65536).build();
         TransportOptions copy = o.toBuilder().build();
-        assertThat(copy).hasToString(o.toString());
+        assertThat(copy.connectTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(copy.readTimeout()).isEqualTo(Duration.ofMillis(1250));
+        assertThat(copy.writeTimeout()).isEqualTo(Duration.ofMillis(2250));
+        assertThat(copy.tcpNoDelay()).isFalse();
+        assertThat(copy.keepAlive()).isFalse();
+        assertThat(copy.keepAliveIdle()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(copy.keepAliveInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(copy.keepAliveCount()).isEqualTo(3);
+        assertThat(copy.sendBufferSize()).isEqualTo(32768);
+        assertThat(copy.receiveBufferSize()).isEqualTo(65536);
     }
 }

@@ -130,7 +130,12 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             return this;
         }
 
-        /** Socket options (timeouts, TCP keep-alive, Nagle, buffers); {@link TransportOptions#defaults()} if unset. */
+        /**
+         * Socket options (connect timeout, TCP keep-alive, Nagle, buffers); {@link TransportOptions#defaults()} if
+         * unset. The connect timeout bounds each connect within the call's deadline. Reads and writes of calls and
+         * leases are bounded by the call's deadline ({@link CallOptions}), not by the read and write timeouts, which
+         * only apply to a connection read or written without a deadline.
+         */
         public Builder<Req, Resp> transport(TransportOptions options) {
             transport = Objects.requireNonNull(options, "transport");
             return this;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
     private final TlsConfig.Builder recipe;
     private final List<Path> files;
     private final Duration expiryWarning;
+    private final Clock clock;
+    private final Consumer<String> expiryObserver;
     private final AtomicReference<Snapshot> current;
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final ScheduledExecutorService poller;
@@ -57,6 +61,8 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
         this.recipe = initial.toBuilder();
         this.files = initial.files();
         this.expiryWarning = b.expiryWarning;
+        this.clock = b.clock;
+        this.expiryObserver = b.expiryObserver;
         this.fingerprints = before;
         this.current = new AtomicReference<>(new Snapshot(initial, 1));
         warnIfExpiring(initial);
@@ -156,7 +162,7 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
         }
         X509Certificate cert = leaf.get();
         Instant notAfter = cert.getNotAfter().toInstant();
-        Duration left = Duration.between(Instant.now(), notAfter);
+        Duration left = Duration.between(clock.instant(), notAfter);
         if (left.compareTo(expiryWarning) > 0) {
             return;
         }
@@ -165,13 +171,17 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
             return;
         }
         String subject = cert.getSubjectX500Principal().getName();
+        String message;
         if (left.isNegative()) {
-            log.error("TLS certificate '{}' expired at {}; peers will reject it. Replace the files {}", subject,
-                    notAfter, files);
+            message = "TLS certificate '" + subject + "' expired at " + notAfter + "; peers will reject it. Replace the files "
+                    + files;
+            log.error(message);
         } else {
-            log.warn("TLS certificate '{}' expires at {} (in {}h); renew it, the new files are picked up"
-                    + " automatically", subject, notAfter, left.toHours());
+            message = "TLS certificate '" + subject + "' expires at " + notAfter + " (in " + left.toHours()
+                    + "h); renew it, the new files are picked up automatically";
+            log.warn(message);
         }
+        expiryObserver.accept(message);
     }
 
     private static Map<Path, String> fingerprint(List<Path> files) {
@@ -207,6 +217,8 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
         private final TlsConfig.Builder recipe;
         private Duration pollInterval = Duration.ofSeconds(10);
         private Duration expiryWarning = Duration.ofDays(14);
+        private Clock clock = Clock.systemUTC();
+        private Consumer<String> expiryObserver = message -> { };
 
         private Builder(TlsConfig.Builder recipe) {
             this.recipe = Objects.requireNonNull(recipe, "recipe");
@@ -229,6 +241,18 @@ public final class ReloadingTlsConfig implements TlsMaterialSource, AutoCloseabl
                 throw new TlsConfigException("expiryWarning must not be negative: " + window);
             }
             expiryWarning = window;
+            return this;
+        }
+
+        /** The clock expiry is measured against; a seam for tests, which advance a clock of their own. */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Also hands every expiry warning, as logged, to {@code observer}; a seam for tests, which cannot read the log. */
+        Builder onExpiryWarning(Consumer<String> observer) {
+            this.expiryObserver = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

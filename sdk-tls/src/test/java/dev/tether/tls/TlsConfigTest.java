@@ -175,11 +175,26 @@ class TlsConfigTest {
 
     @Test
     void toBuilderKeepsEverySetting() {
-        TlsConfig config = certs.mutualClientConfig().protocols("TLSv1.3").applicationProtocols("x")
-                .sessionResumption(false).handshakeTimeout(Duration.ofSeconds(3)).insecureDisableHostnameVerification()
-                .build();
+        // Every setting away from its default, so a copy that dropped one would show it.
+        String caPin = CertificatePins.sha256(certs.ca().certificate());
+        TlsConfig config = certs.mutualClientConfig().protocols("TLSv1.3").cipherSuites("TLS_AES_128_GCM_SHA256")
+                .applicationProtocols("x", "y").sessionResumption(false).handshakeTimeout(Duration.ofSeconds(3))
+                .closeNotifyTimeout(Duration.ofMillis(700)).clientAuth(ClientAuth.REQUIRED).pins(caPin)
+                .insecureDisableHostnameVerification().build();
         TlsConfig copy = config.toBuilder().build();
-        assertThat(copy.toString()).isEqualTo(config.toString());
+        assertThat(copy.protocols()).containsExactly("TLSv1.3");
+        assertThat(copy.cipherSuites()).containsExactly("TLS_AES_128_GCM_SHA256");
+        assertThat(copy.applicationProtocols()).containsExactly("x", "y");
+        assertThat(copy.sessionResumption()).isFalse();
+        assertThat(copy.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(copy.closeNotifyTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(copy.clientAuth()).isEqualTo(ClientAuth.REQUIRED);
+        assertThat(copy.pins()).containsExactly(caPin);
+        assertThat(copy.hostnameVerification()).isFalse();
+        assertThat(copy.hasKeyMaterial()).isTrue();
+        assertThat(copy.certificateChain()).isEqualTo(config.certificateChain());
+        assertThat(copy.certificateChain().get(0).getSubjectX500Principal().getName()).isEqualTo("CN=tether-client");
+        assertThat(copy.trustDescription()).isEqualTo(config.trustDescription()).contains(certs.caFile().toString());
         assertThat(copy.files()).containsExactly(certs.caFile(), certs.clientCertFile(), certs.clientKeyFile());
     }
 

@@ -2,6 +2,7 @@ package dev.tether.it.support;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import java.util.function.UnaryOperator;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -16,6 +17,15 @@ public final class DockerEnvironment {
     /** System property (Maven: {@code -Dtether.it.requireDocker=true}) with the same meaning as {@link #REQUIRE_ENV}. */
     public static final String REQUIRE_PROPERTY = "tether.it.requireDocker";
 
+    /**
+     * Set to {@code true} by CI services (GitHub Actions, GitLab CI, Jenkins' plugins, ...): a CI run that
+     * skipped the integration tests would stay green with nothing tested, so there a missing engine fails too.
+     */
+    public static final String CI_ENV = "CI";
+
+    /** How to say, in a message, what makes Docker required. */
+    static final String REQUIRED_BY = CI_ENV + "=true, " + REQUIRE_ENV + "=true or -D" + REQUIRE_PROPERTY + "=true";
+
     /** How to get a working setup; part of every skip and failure message. */
     static final String HOW_TO_RUN = "To run the integration tests: start a Docker engine, build the test image with "
             + "'integration-tests/docker/build-image.sh' (as root; no registry needed), then run './mvnw verify'. "
@@ -26,8 +36,26 @@ public final class DockerEnvironment {
 
     /** Whether a missing engine or image must fail the tests instead of skipping them. */
     public static boolean required() {
-        return Boolean.parseBoolean(System.getProperty(REQUIRE_PROPERTY, "false"))
-                || Boolean.parseBoolean(System.getenv(REQUIRE_ENV));
+        return required(System::getenv, System::getProperty);
+    }
+
+    /**
+     * The rule behind {@link #required()}, over given environment variables and system properties:
+     * {@code -D}{@link #REQUIRE_PROPERTY}{@code =true} requires Docker; otherwise {@link #REQUIRE_ENV}, when set,
+     * decides (so a CI job may still opt out with {@code false}); otherwise {@code CI=true} requires it. The
+     * property cannot opt out: the root pom always passes it, {@code false} unless given.
+     */
+    static boolean required(UnaryOperator<String> env, UnaryOperator<String> properties) {
+        String property = properties.apply(REQUIRE_PROPERTY);
+        if (property != null && Boolean.parseBoolean(property.trim())) {
+            return true;
+        }
+        String explicit = env.apply(REQUIRE_ENV);
+        if (explicit != null && !explicit.isBlank()) {
+            return Boolean.parseBoolean(explicit.trim());
+        }
+        String ci = env.apply(CI_ENV);
+        return ci != null && Boolean.parseBoolean(ci.trim());
     }
 
     /** The engine and image state, probed once per test JVM (probing costs a round trip or a connect timeout). */

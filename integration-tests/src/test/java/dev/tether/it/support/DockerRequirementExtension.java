@@ -28,7 +28,8 @@ public final class DockerRequirementExtension implements ExecutionCondition, Bef
             return ConditionEvaluationResult.enabled("Docker is required; the class will fail: " + status.detail());
         }
         String reason = status.detail() + ". " + DockerEnvironment.HOW_TO_RUN
-                + " (Set " + DockerEnvironment.REQUIRE_ENV + "=true to make this a failure, as CI does.)";
+                + " (Set " + DockerEnvironment.REQUIRE_ENV + "=true to make this a failure; " + DockerEnvironment.CI_ENV
+                + "=true does too, as CI services set it.)";
         if (SKIP_ANNOUNCED.compareAndSet(false, true)) {
             // Build output does not show skip reasons; say it once where a developer will see it.
             LOG.warn("Integration tests that need Docker are skipped: {}", reason);
@@ -40,9 +41,8 @@ public final class DockerRequirementExtension implements ExecutionCondition, Bef
     public void beforeAll(ExtensionContext context) {
         DockerEnvironment.Status status = DockerEnvironment.status();
         if (!status.available()) {
-            throw new IllegalStateException("Integration tests require Docker (" + DockerEnvironment.REQUIRE_ENV
-                    + " or -D" + DockerEnvironment.REQUIRE_PROPERTY + " is true) but " + status.detail() + ". "
-                    + DockerEnvironment.HOW_TO_RUN);
+            throw new IllegalStateException("Integration tests require Docker (" + DockerEnvironment.REQUIRED_BY
+                    + ") but " + status.detail() + ". " + DockerEnvironment.HOW_TO_RUN);
         }
     }
 }

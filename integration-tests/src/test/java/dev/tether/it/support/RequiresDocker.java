@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Without them the class is skipped with a message saying how to run it, unless Docker is
  * required ({@link DockerEnvironment#REQUIRE_ENV} or {@link DockerEnvironment#REQUIRE_PROPERTY}, as
- * {@code .ci/run} sets it): then every test in the class fails with the reason. When a class also
+ * {@code .ci/run} sets it, or {@code CI=true}): then every test in the class fails with the reason. When a class also
  * uses Testcontainers' {@code @Testcontainers}, put this annotation first so its message is the one
  * reported.
  */

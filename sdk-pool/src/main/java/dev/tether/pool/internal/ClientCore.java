@@ -637,11 +637,18 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         releasePermits(ep);
     }
 
-    /** Moves ready connections unused for {@code idleNanos} back to commons-pool2, so eviction and pings see them. */
+    /**
+     * Moves ready connections unused for {@code idleNanos} back to commons-pool2, so eviction and pings see them.
+     * Least recently returned first: commons-pool2 puts each returned connection at the front (lifo) or the back,
+     * so this keeps the reuse order {@link PoolSettings#lifo()} promises.
+     */
     void flushReady(long idleNanos) {
         long now = System.nanoTime();
         for (EndpointPool ep : pools) {
-            for (PooledConnection<?, ?> any : ep.ready) {
+            // lifo: the ready list's head is the most recently returned; fifo: its head is the least recently returned.
+            java.util.Iterator<PooledConnection<?, ?>> oldestFirst = lifo ? ep.ready.descendingIterator() : ep.ready.iterator();
+            while (oldestFirst.hasNext()) {
+                PooledConnection<?, ?> any = oldestFirst.next();
                 @SuppressWarnings("unchecked")
                 PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;
                 if (now - pc.lastUsedNanos >= idleNanos && ep.ready.removeFirstOccurrence(pc)) {
