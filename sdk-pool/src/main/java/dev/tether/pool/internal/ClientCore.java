@@ -252,7 +252,6 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         PooledConnection<Req, Resp> pc = acquireWaitingForReady(st);
         EndpointPool ep = pc.endpoint;
         long start = System.nanoTime();
-        ep.inFlight.incrementAndGet();
         DestroyReason discard = null;
         try {
             if (st.deadline.isExpired()) {
@@ -292,7 +291,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     /**
-     * A connection for the call's next attempt. A connect that fails because the endpoint cannot be reached is
+     * A connection for the call's next attempt, its endpoint's in-flight count raised. A connect that fails because the endpoint cannot be reached is
      * not an attempt (nothing was sent, and the endpoint is now marked unreachable): the call picks again, going
      * to another endpoint or waiting for one to come back within its deadline ({@link Reachability}).
      */
@@ -303,9 +302,12 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             }
             EndpointPool ep = reachability.pickOrAwait(st);
             long start = System.nanoTime();
+            // In flight from here (waiting for a connection counts): the caller decrements once done with it.
+            ep.inFlight.incrementAndGet();
             try {
                 return acquire(ep, st.deadline);
             } catch (TetherException e) {
+                ep.inFlight.decrementAndGet();
                 if (isReachabilityFailure(e)) {
                     releasePermission(ep, st);
                     st.lastConnectFailure = e;
@@ -314,6 +316,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                 settle(ep, e, start, st.permitted);
                 throw e;
             } catch (RuntimeException | Error e) {
+                ep.inFlight.decrementAndGet();
                 // An unsettled permission of a half-open breaker would keep it refusing for good.
                 releasePermission(ep, st);
                 throw e;
@@ -403,7 +406,6 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         if (st.permitted) {
             ep.recordSuccess(System.nanoTime() - start);
         }
-        ep.inFlight.incrementAndGet();
         return new LeaseImpl<>(this, pc, leaks.track(ep.endpoint), config.defaultCallOptions().timeout());
     }
 
