@@ -285,7 +285,9 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
      * arrays) and where the next one starts, both relative to the frame's start at the buffer position.
      */
     private final class Decoder implements FrameDecoder<RespValue> {
-        private final ArrayDeque<OpenArray> open = new ArrayDeque<>();
+        // Room for four levels before growing: most replies nest less, and the stateless decode() makes a
+        // decoder per call, so a smaller deque pays for the element count this decoder keeps.
+        private final ArrayDeque<OpenArray> open = new ArrayDeque<>(4);
         /** Where the next unparsed element starts, relative to the frame start. */
         private int offset;
         /** Where to resume looking for the CR of a simple string or error, relative to the frame start. */
