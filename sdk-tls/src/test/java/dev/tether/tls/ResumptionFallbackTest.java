@@ -7,6 +7,7 @@ import dev.tether.core.Connection;
 import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
 import dev.tether.core.ServerListener;
 import dev.tether.core.SocketConnector;
 import dev.tether.core.TetherException;
@@ -100,7 +101,7 @@ class ResumptionFallbackTest {
         private final SocketConnector plain = SocketConnector.create();
 
         @Override
-        public Connection connect(dev.tether.core.Endpoint endpoint, Deadline deadline) throws TetherException {
+        public Connection connect(Endpoint endpoint, Deadline deadline) throws TetherException {
             connects.incrementAndGet();
             return plain.connect(endpoint, deadline);
         }
@@ -121,8 +122,8 @@ class ResumptionFallbackTest {
             t.start();
         }
 
-        dev.tether.core.Endpoint endpoint() {
-            return dev.tether.core.Endpoint.of("localhost", listener.endpoint().port());
+        Endpoint endpoint() {
+            return Endpoint.of("localhost", listener.endpoint().port());
         }
 
         private void acceptLoop() {

@@ -192,9 +192,8 @@ class HostileReplyMemoryTest {
 
     /** Bytes this thread allocated running {@code work} (the assertions in it allocate next to nothing). */
     private static long measure(Work work) throws Exception {
-        long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
+        long before = threads.getCurrentThreadAllocatedBytes();
         work.run();
-        return threads.getThreadAllocatedBytes(id) - before;
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 }

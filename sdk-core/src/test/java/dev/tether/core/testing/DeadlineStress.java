@@ -1,9 +1,11 @@
 package dev.tether.core.testing;
 
 import dev.tether.core.Connection;
+import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
+import dev.tether.core.TetherException;
 import dev.tether.core.TimedOutException;
 import dev.tether.core.codec.FramedConnection;
 import dev.tether.core.codec.LineCodec;
@@ -100,10 +102,10 @@ public final class DeadlineStress {
         if (t instanceof TimedOutException e) {
             return "TimedOutException(" + e.phase() + ", " + e.requestState() + ")";
         }
-        if (t instanceof dev.tether.core.ConnectionClosedException e) {
+        if (t instanceof ConnectionClosedException e) {
             return "ConnectionClosedException(" + e.reason() + ", " + e.requestState() + ")";
         }
-        if (t instanceof dev.tether.core.TetherException e) {
+        if (t instanceof TetherException e) {
             return e.getClass().getSimpleName() + "(" + e.requestState() + ")";
         }
         return t.getClass().getSimpleName();

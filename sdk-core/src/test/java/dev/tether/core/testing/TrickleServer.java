@@ -1,8 +1,10 @@
 package dev.tether.core.testing;
 
 import dev.tether.core.Connection;
+import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
+import dev.tether.core.RequestState;
 import dev.tether.core.ServerListener;
 import dev.tether.core.TetherException;
 import java.io.IOException;
@@ -109,9 +111,8 @@ public final class TrickleServer implements AutoCloseable {
         while (true) {
             int from = in.position();
             if (c.read(in, deadline) < 0) {
-                throw new dev.tether.core.ConnectionClosedException(
-                        dev.tether.core.ConnectionClosedException.Reason.EOF, c.endpoint(),
-                        dev.tether.core.RequestState.NOT_SENT, "client left before its request", null);
+                throw new ConnectionClosedException(ConnectionClosedException.Reason.EOF, c.endpoint(),
+                        RequestState.NOT_SENT, "client left before its request", null);
             }
             for (int i = from; i < in.position(); i++) {
                 if (in.get(i) == '\n') {
