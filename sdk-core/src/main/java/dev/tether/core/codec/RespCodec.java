@@ -16,9 +16,20 @@ import java.util.Optional;
  *
  * <p>Decoding is strict and bounded: a bad type byte, a missing CRLF, a non-numeric or negative length (other
  * than the {@code -1} of a null), a bulk string over {@link #maxBulkLength()}, an array over
- * {@link #maxArrayElements()}, nesting deeper than {@link #maxDepth()}, or a frame over
- * {@link #maxFrameSize()} is a {@link ProtocolViolationException} saying what was expected and what was
- * found. Sizes are checked when a header arrives, before the bytes it announces are buffered.
+ * {@link #maxArrayElements()}, a reply whose arrays together announce more than {@link #maxTotalElements()}
+ * elements, nesting deeper than {@link #maxDepth()}, or a frame over {@link #maxFrameSize()} is a
+ * {@link ProtocolViolationException} saying what was expected and what was found. Sizes and counts are checked
+ * when a header arrives, before the bytes or elements it announces are buffered or parsed.
+ *
+ * <p><b>Memory.</b> A decoded element costs objects far larger than its few bytes on the wire (a 4-byte
+ * {@code *1\r\n} costs about 130 bytes of objects), so the frame size alone does not bound memory: a 64 MiB
+ * frame of tiny nested elements would allocate over 2 GiB. {@link #maxTotalElements()} bounds that part.
+ * Decoding one reply allocates about its frame's bytes plus at most about 130 bytes per element (measured with
+ * compressed references); with the default limits, or any that keep {@code maxTotalElements} at most
+ * {@code maxFrameSize / 64}, that is <b>at most 4 times the frame size</b> (3.0 times measured for the worst
+ * reply). An array header reserves no room for the elements it announces until their bytes have arrived, so a
+ * 10-byte {@code *1000000\r\n} costs a few hundred bytes, not megabytes. (The read buffer of a
+ * {@link FramedConnection} comes on top: up to the frame size.)
  *
  * <p>{@link #newDecoder()} keeps the elements of a large reply it has already parsed, so a reply arriving in
  * small pieces is parsed once: a bulk string costs a header parse per call until it is complete, an array
@@ -33,6 +44,11 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
     public static final int DEFAULT_MAX_BULK_LENGTH = 64 * 1024 * 1024;
     /** Default largest array: 1,048,576 elements. */
     public static final int DEFAULT_MAX_ARRAY_ELEMENTS = 1024 * 1024;
+    /**
+     * Default most elements in one reply, counting the elements of every array at every depth: 1,048,576, one
+     * per 64 bytes of the default frame size.
+     */
+    public static final int DEFAULT_MAX_TOTAL_ELEMENTS = 1024 * 1024;
     /** Default deepest nesting of arrays: 32 (an array holding arrays is depth 2). */
     public static final int DEFAULT_MAX_DEPTH = 32;
     /**
@@ -53,16 +69,19 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
     private final int maxFrameSize;
     private final int maxBulkLength;
     private final int maxArrayElements;
+    private final int maxTotalElements;
     private final int maxDepth;
 
-    private RespCodec(int maxFrameSize, int maxBulkLength, int maxArrayElements, int maxDepth) {
+    private RespCodec(int maxFrameSize, int maxBulkLength, int maxArrayElements, int maxTotalElements,
+                      int maxDepth) {
         this.maxFrameSize = maxFrameSize;
         this.maxBulkLength = maxBulkLength;
         this.maxArrayElements = maxArrayElements;
+        this.maxTotalElements = maxTotalElements;
         this.maxDepth = maxDepth;
     }
 
-    /** The default limits: 64 MiB frames and bulk strings, 1Mi array elements, depth 32. */
+    /** The default limits: 64 MiB frames and bulk strings, 1Mi elements per array and per reply, depth 32. */
     public static RespCodec create() {
         return DEFAULT;
     }
@@ -86,6 +105,11 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
         return maxArrayElements;
     }
 
+    /** The most elements one reply may hold, counting the elements of every array at every depth. */
+    public int maxTotalElements() {
+        return maxTotalElements;
+    }
+
     /** The deepest nesting of arrays accepted; a flat array is depth 1. */
     public int maxDepth() {
         return maxDepth;
@@ -103,6 +127,9 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
     public ByteBuffer encode(RespValue value) throws ProtocolViolationException {
         Objects.requireNonNull(value, "value");
         long size = encodedSize(value, 0, 0);
+        if (countElements(value, maxTotalElements) > maxTotalElements) {
+            throw Violations.unencodable("value holds more than maxTotalElements " + maxTotalElements + " elements");
+        }
         ByteBuffer out = ByteBuffer.allocate((int) size);
         write(value, out);
         return out.flip();
@@ -121,7 +148,8 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
     @Override
     public String toString() {
         return "RespCodec[maxFrameSize=" + maxFrameSize + ", maxBulkLength=" + maxBulkLength
-                + ", maxArrayElements=" + maxArrayElements + ", maxDepth=" + maxDepth + "]";
+                + ", maxArrayElements=" + maxArrayElements + ", maxTotalElements=" + maxTotalElements
+                + ", maxDepth=" + maxDepth + "]";
     }
 
     // ---- encoding ------------------------------------------------------------------------------------------
@@ -163,6 +191,21 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
             throw Violations.unencodable("encoded value exceeds maxFrameSize " + maxFrameSize + " bytes");
         }
         return size;
+    }
+
+    /** Elements in {@code value} at every depth, counting no further once past {@code limit}. */
+    private static long countElements(RespValue value, long limit) {
+        if (!(value instanceof RespValue.Array a) || a.size() <= 0) {
+            return 0;
+        }
+        long n = a.size();
+        for (RespValue element : a.elements()) {
+            if (n > limit) {
+                break;
+            }
+            n += countElements(element, limit - n);
+        }
+        return n;
     }
 
     private static void write(RespValue value, ByteBuffer out) {
@@ -229,10 +272,11 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
         final int expected;
         final List<RespValue> elements;
 
-        OpenArray(int expected) {
+        OpenArray(int expected, int bytesBuffered) {
             this.expected = expected;
-            // The announced count is only a claim; let the list grow as elements really arrive.
-            this.elements = new ArrayList<>(Math.min(expected, 1024));
+            // The announced count is only a claim: beyond a few slots, room is reserved only for elements whose
+            // bytes may already be here (usually all of them), and the list grows as more really arrive.
+            this.elements = new ArrayList<>(Math.min(expected, Math.max(16, bytesBuffered / MIN_ELEMENT_BYTES)));
         }
     }
 
@@ -241,11 +285,15 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
      * arrays) and where the next one starts, both relative to the frame's start at the buffer position.
      */
     private final class Decoder implements FrameDecoder<RespValue> {
-        private final ArrayDeque<OpenArray> open = new ArrayDeque<>();
+        // Room for four levels before growing: most replies nest less, and the stateless decode() makes a
+        // decoder per call, so a smaller deque pays for the element count this decoder keeps.
+        private final ArrayDeque<OpenArray> open = new ArrayDeque<>(4);
         /** Where the next unparsed element starts, relative to the frame start. */
         private int offset;
         /** Where to resume looking for the CR of a simple string or error, relative to the frame start. */
         private int lineScanFrom;
+        /** Elements the arrays opened so far in this reply announced, at every depth. */
+        private long announcedElements;
 
         // Results of parseNumber, kept in fields to avoid an allocation per element.
         private long number;
@@ -269,6 +317,7 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
             open.clear();
             offset = 0;
             lineScanFrom = 0;
+            announcedElements = 0;
         }
 
         private RespValue parse(ByteBuffer in) throws ProtocolViolationException {
@@ -334,7 +383,7 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
                             value = new RespValue.Array(List.of());
                         } else {
                             int count = checkArrayLength(number, base, at, numberEnd);
-                            open.push(new OpenArray(count));
+                            open.push(new OpenArray(count, end - numberEnd));
                             offset = numberEnd - base;
                             continue;
                         }
@@ -499,6 +548,11 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
                 throw violation("array of " + count + " elements cannot fit in maxFrameSize " + maxFrameSize
                         + " bytes", base, at);
             }
+            if (announcedElements + count > maxTotalElements) {
+                throw violation("array of " + count + " elements takes the reply past maxTotalElements "
+                        + maxTotalElements + " (" + announcedElements + " announced before it)", base, at);
+            }
+            announcedElements += count;
             return (int) count;
         }
 
@@ -518,6 +572,7 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private Integer maxBulkLength;
         private int maxArrayElements = DEFAULT_MAX_ARRAY_ELEMENTS;
+        private Integer maxTotalElements;
         private int maxDepth = DEFAULT_MAX_DEPTH;
 
         private Builder() {
@@ -553,6 +608,19 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
             return this;
         }
 
+        /**
+         * Most elements in one reply, counting the elements of every array at every depth; default the larger of
+         * 1,048,576 and {@link #maxArrayElements(int)}. Bounds the memory a reply of many tiny elements costs
+         * (see the class's "Memory" note).
+         */
+        public Builder maxTotalElements(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxTotalElements must be positive: " + count);
+            }
+            maxTotalElements = count;
+            return this;
+        }
+
         /** Deepest nesting of arrays, a flat array being depth 1; default 32, at most {@value RespCodec#MAX_DEPTH_LIMIT}. */
         public Builder maxDepth(int depth) {
             if (depth < 1) {
@@ -571,7 +639,9 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
             if (bulk > maxFrameSize) {
                 throw new IllegalArgumentException("maxBulkLength " + bulk + " exceeds maxFrameSize " + maxFrameSize);
             }
-            return new RespCodec(maxFrameSize, bulk, maxArrayElements, maxDepth);
+            int total = maxTotalElements == null ? Math.max(DEFAULT_MAX_TOTAL_ELEMENTS, maxArrayElements)
+                    : maxTotalElements;
+            return new RespCodec(maxFrameSize, bulk, maxArrayElements, total, maxDepth);
         }
     }
 }

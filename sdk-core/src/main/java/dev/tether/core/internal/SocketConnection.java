@@ -117,7 +117,7 @@ public final class SocketConnection implements Connection {
 
     @Override
     public int read(ByteBuffer dst, Deadline deadline) throws TetherException {
-        ensureUsable(RequestState.MAY_HAVE_BEEN_SENT);
+        ensureReadable();
         if (!dst.hasRemaining()) {
             return 0;
         }
@@ -281,6 +281,19 @@ public final class SocketConnection implements Connection {
             throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint, state,
                     "the connection is unusable after an earlier failure: " + brokenBy.getMessage(), brokenBy);
         }
+    }
+
+    /**
+     * As {@link #ensureUsable} for a read, except after a read deadline passed: the watchdog may have fired just as
+     * a read returned bytes, which were handed out, and the caller (a framing layer wanting the rest of its reply)
+     * reads again. That read is still the timed-out one, and says so rather than "closed locally".
+     */
+    private void ensureReadable() throws TetherException {
+        if (!closed && brokenBy instanceof TimedOutException t && t.phase() == TimedOutException.Phase.READ) {
+            throw new TimedOutException(TimedOutException.Phase.READ, endpoint, t.timeout(),
+                    RequestState.MAY_HAVE_BEEN_SENT, t);
+        }
+        ensureUsable(RequestState.MAY_HAVE_BEEN_SENT);
     }
 
     private TimedOutException readTimeout(Deadline deadline, Throwable cause) {

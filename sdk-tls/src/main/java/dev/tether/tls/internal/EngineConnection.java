@@ -121,6 +121,17 @@ public final class EngineConnection implements TlsConnection {
     public static EngineConnection client(Connection transport, Endpoint endpoint, TlsConfig config,
                                           TlsMaterial material, long generation, Deadline deadline)
             throws TetherException {
+        return client(transport, endpoint, config, material, generation, deadline, true);
+    }
+
+    /**
+     * As {@link #client(Connection, Endpoint, TlsConfig, TlsMaterial, long, Deadline)}; with
+     * {@code offerResumption} false the handshake is a full one even when the config allows resumption (for
+     * servers that abort a handshake offering it, see {@link ResumptionFallback}).
+     */
+    public static EngineConnection client(Connection transport, Endpoint endpoint, TlsConfig config,
+                                          TlsMaterial material, long generation, Deadline deadline,
+                                          boolean offerResumption) throws TetherException {
         try {
             String name = endpoint.tlsName().orElse(null);
             if (name == null && config.hostnameVerification()) {
@@ -130,7 +141,7 @@ public final class EngineConnection implements TlsConnection {
             }
             SSLContext context = material.context();
             // The JDK caches client sessions by peer host and port: an engine without them never resumes.
-            SSLEngine engine = config.sessionResumption() && name != null
+            SSLEngine engine = config.sessionResumption() && offerResumption && name != null
                     ? context.createSSLEngine(name, endpoint.isUnix() ? -1 : endpoint.port())
                     : context.createSSLEngine();
             engine.setUseClientMode(true);

@@ -20,6 +20,7 @@ public final class TlsMaterial {
     private final SSLContext context;
     private final List<X509Certificate> certificateChain;
     private final String trustDescription;
+    private final ResumptionMemory resumptionMemory = new ResumptionMemory();
 
     private TlsMaterial(SSLContext context, List<X509Certificate> certificateChain, String trustDescription) {
         this.context = context;
@@ -76,5 +77,10 @@ public final class TlsMaterial {
 
     public String trustDescription() {
         return trustDescription;
+    }
+
+    /** What this context's client side has learnt about servers and session resumption. */
+    public ResumptionMemory resumptionMemory() {
+        return resumptionMemory;
     }
 }
