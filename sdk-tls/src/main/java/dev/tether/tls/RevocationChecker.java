@@ -254,7 +254,8 @@ public final class RevocationChecker {
     }
 
     private byte[] send(HttpRequest request, String url) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
+        // HTTP/1.1 only: OCSP responders are small HTTP/1.0-style servers that stall on an h2c upgrade request.
+        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {

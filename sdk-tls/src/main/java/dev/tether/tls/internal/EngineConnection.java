@@ -1127,6 +1127,11 @@ public final class EngineConnection implements TlsConnection {
     // ------------------------------------------------------------------------------------------ accessors
 
     @Override
+    public java.util.Optional<dev.tether.tls.RevocationStatus> revocationStatus() {
+        return java.util.Optional.ofNullable(observer.revocationStatus());
+    }
+
+    @Override
     public SSLSession session() {
         SSLSession s = session;
         return s != null ? s : engine.getSession();

@@ -212,6 +212,10 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
     }
 
     private void decide(X509Certificate leaf, RevocationStatus status) throws CertificateRejection {
+        HandshakeObserver observer = HandshakeObserver.current();
+        if (observer != null) {
+            observer.revocationStatus(status);
+        }
         switch (status.state()) {
             case GOOD -> log.debug("revocation check of {}: {}", subject(leaf), status);
             case REVOKED -> throw CertificateRejection.revocation("the server's certificate " + subject(leaf)
