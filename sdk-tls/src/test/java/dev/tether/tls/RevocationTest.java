@@ -9,6 +9,7 @@ import dev.tether.core.SocketConnector;
 import dev.tether.tls.cert.CertificateAuthority;
 import dev.tether.tls.cert.Pem;
 import dev.tether.tls.cert.RevocationList;
+import dev.tether.tls.testing.OpenSslOcsp;
 import dev.tether.tls.testing.OpenSslServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,13 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.text.SimpleDateFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -242,38 +241,17 @@ class RevocationTest {
         return dir.resolve(name + ".pem");
     }
 
-    /** An OpenSSL CA index ({@code openssl ocsp -index}) with the certificate valid or revoked. */
     private static void writeIndex(String name, boolean revoked) throws Exception {
-        X509Certificate cert = Pem.readCertificate(dir.resolve(name + ".pem"));
-        SimpleDateFormat f = new SimpleDateFormat("yyMMddHHmmss'Z'");
-        f.setTimeZone(TimeZone.getTimeZone("UTC"));
-        String serial = cert.getSerialNumber().toString(16).toUpperCase();
-        if (serial.length() % 2 == 1) {
-            serial = "0" + serial;
-        }
-        String line = (revoked ? "R" : "V") + "\t" + f.format(cert.getNotAfter()) + "\t"
-                + (revoked ? f.format(new java.util.Date(System.currentTimeMillis() - 60_000)) : "") + "\t" + serial
-                + "\tunknown\t/CN=localhost\n";
-        Files.writeString(dir.resolve(name + ".idx"), line, StandardCharsets.US_ASCII);
+        OpenSslOcsp.writeIndex(dir, name, dir.resolve(name + ".pem"), revoked);
     }
 
-    /** A DER OCSP response for the certificate, signed by the CA: what a responder would have said. */
     private static Path ocspResponse(String name, boolean revoked) throws Exception {
-        writeIndex(name, revoked);
-        openssl("ocsp", "-issuer", "ca.pem", "-cert", name + ".pem", "-no_nonce", "-reqout", name + ".req");
-        openssl("ocsp", "-index", name + ".idx", "-rsigner", "ca.pem", "-rkey", "ca.key", "-CA", "ca.pem",
-                "-reqin", name + ".req", "-respout", name + ".ocsp", "-ndays", "1");
-        return dir.resolve(name + ".ocsp");
+        return OpenSslOcsp.response(dir, name, dir.resolve("ca.pem"), dir.resolve("ca.key"), dir.resolve(name + ".pem"),
+                revoked);
     }
 
     private static void openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(command + " failed: " + out);
-        }
+        OpenSslOcsp.run(dir, args);
     }
 
     private static int freePort() throws IOException {

@@ -126,7 +126,9 @@ final class HandshakeFailures {
 
     private static NoCommonProtocolException noCommon(Context c, String peer, String detail, SSLException e) {
         List<String> suites = c.config().cipherSuites();
-        boolean aeadDefaults = suites.isEmpty() && !c.config().legacyCbcCipherSuitesAllowed();
+        // A version mismatch ("protocol_version", "client requested protocol TLSv1") is not about cipher suites.
+        boolean aeadDefaults = suites.isEmpty() && !c.config().legacyCbcCipherSuitesAllowed()
+                && !detail.toLowerCase(Locale.ROOT).contains("protocol");
         return new NoCommonProtocolException("no TLS protocol version or cipher suite in common with the " + peer
                 + " (" + detail + "): this side offers protocols " + c.config().protocols() + " and "
                 + (suites.isEmpty() ? "Tether's default cipher suites" : "cipher suites " + suites)
