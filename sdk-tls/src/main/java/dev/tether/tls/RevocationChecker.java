@@ -76,6 +76,8 @@ public final class RevocationChecker {
     private final Duration timeout;
     private final LongSupplier nanoClock;
     private final Map<String, Cached> cache;
+    /** Made on first use; a race makes two, which is harmless. */
+    private volatile HttpClient http;
 
     private record Cached(RevocationStatus status, long expiresAtNanos) {
     }
@@ -124,6 +126,11 @@ public final class RevocationChecker {
             return hit.status;
         }
         RevocationStatus status = fetchAndValidate(leaf, issuer);
+        if (status.state() == State.UNKNOWN && mode == RevocationMode.SOFT_FAIL) {
+            // Logged when learned, not on every handshake that reuses the cached answer.
+            log.warn("revocation status of {} is unknown; SOFT_FAIL lets connections go ahead (asked again in {}s): {}",
+                    subject(leaf), UNKNOWN_TTL.toSeconds(), status.detail());
+        }
         Duration ttl = status.state() == State.UNKNOWN ? UNKNOWN_TTL : MAX_TTL;
         if (cache.size() >= MAX_CACHED) {
             evictExpired(now);
@@ -254,10 +261,7 @@ public final class RevocationChecker {
     }
 
     private byte[] send(HttpRequest request, String url) throws IOException, InterruptedException {
-        // HTTP/1.1 only: OCSP responders are small HTTP/1.0-style servers that stall on an h2c upgrade request.
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " from " + url);
         }
@@ -266,6 +270,18 @@ public final class RevocationChecker {
             throw new IOException("answer from " + url + " is larger than " + MAX_RESPONSE_BYTES + " bytes");
         }
         return body;
+    }
+
+    /** One HTTP client per checker (each holds a selector thread), made on the first fetch. */
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            // HTTP/1.1 only: OCSP responders are small HTTP/1.0-style servers that stall on an h2c upgrade request.
+            client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            http = client;
+        }
+        return client;
     }
 
     /** The OCSP responder URLs of the certificate's Authority Information Access extension (http only). */

@@ -9,7 +9,7 @@ package dev.tether.tls;
 public enum RevocationMode {
     /** No revocation checking (the default). */
     OFF,
-    /** Unknown status passes; it is logged at WARN and reported by {@link RevocationChecker}. */
+    /** Unknown status passes; it is logged at WARN and reported by {@link TlsConnection#revocationStatus()}. */
     SOFT_FAIL,
     /** Unknown status fails the handshake with a {@link CertificateRevocationException}. */
     HARD_FAIL

@@ -227,7 +227,8 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
                             + "; make the OCSP responder or CRL reachable, have the server staple OCSP responses,"
                             + " or use RevocationMode.SOFT_FAIL", status);
                 }
-                log.warn("revocation status of the server's certificate {} is unknown (SOFT_FAIL, connecting anyway):"
+                // RevocationChecker logs an unknown status at WARN when it learns it (not per handshake).
+                log.debug("revocation status of the server's certificate {} is unknown (SOFT_FAIL, connecting anyway):"
                         + " {}", subject(leaf), status.detail());
             }
             default -> throw new IllegalStateException("unknown revocation state " + status.state());
