@@ -11,6 +11,7 @@ import dev.tether.core.TimedOutException;
 import dev.tether.tls.ClientAuth;
 import dev.tether.tls.HandshakeTimeoutException;
 import dev.tether.tls.NotTlsException;
+import dev.tether.tls.RevocationStatus;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsHandshakeException;
@@ -63,9 +64,9 @@ public final class EngineConnection implements TlsConnection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
     /** Hard cap for any buffer: twice the largest record the JDK accepts with large fragments enabled. */
     static final int MAX_BUFFER_SIZE = 2 * 33_093;
-    /** How long a waiting writer sleeps between checks while a renegotiation is driven by the reader. */
     /** TLS record content type 22: handshake. */
     private static final byte HANDSHAKE_RECORD = 22;
+    /** How long a waiting writer sleeps between checks while a renegotiation is driven by the reader. */
     private static final long HANDSHAKE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Connection transport;
@@ -1127,8 +1128,8 @@ public final class EngineConnection implements TlsConnection {
     // ------------------------------------------------------------------------------------------ accessors
 
     @Override
-    public java.util.Optional<dev.tether.tls.RevocationStatus> revocationStatus() {
-        return java.util.Optional.ofNullable(observer.revocationStatus());
+    public Optional<RevocationStatus> revocationStatus() {
+        return Optional.ofNullable(observer.revocationStatus());
     }
 
     @Override
