@@ -53,6 +53,13 @@ class CipherSuiteDefaultsTest {
     }
 
     @Test
+    void revocationCheckingIsOffByDefaultWithAFiveSecondFetchTimeout() {
+        assertThat(TlsConfig.defaults().revocation()).isEqualTo(RevocationMode.OFF);
+        assertThat(TlsConfig.defaults().revocationTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(TlsConfig.defaults().toString()).contains("revocation=OFF");
+    }
+
+    @Test
     void clientRefusesACbcOnlyServerAndNamesTheOptIn() {
         try (OpenSslServer server = OpenSslServer.start(certs, "-tls1_2", "-cipher", CBC_ONLY, "-naccept", "1")) {
             assertThatThrownBy(() -> connect(certs.clientConfig().build(), server.endpoint()))
