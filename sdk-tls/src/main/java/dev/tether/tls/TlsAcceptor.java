@@ -3,6 +3,7 @@ package dev.tether.tls;
 import dev.tether.core.Connection;
 import dev.tether.core.Deadline;
 import dev.tether.core.TetherException;
+import dev.tether.tls.internal.ClientRenegotiation;
 import dev.tether.tls.internal.EngineConnection;
 import java.util.Objects;
 
@@ -42,6 +43,14 @@ public final class TlsAcceptor {
     /** {@link #accept(Connection, Deadline)} within the handshake timeout. */
     public TlsConnection accept(Connection accepted) throws TetherException {
         return accept(accepted, Deadline.after(source.current().config().handshakeTimeout()));
+    }
+
+    /**
+     * How many TLS 1.2 renegotiations started by clients the servers in this JVM refused (each closes its
+     * connection); see the README's security section.
+     */
+    public static long refusedClientRenegotiations() {
+        return ClientRenegotiation.refusedCount();
     }
 
     public long generation() {

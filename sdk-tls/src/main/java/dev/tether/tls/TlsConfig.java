@@ -22,7 +22,9 @@ import java.util.Set;
  * and reads every file when {@link Builder#build()} runs, so a bad path or password fails at startup, not on
  * the first connection.
  *
- * <p>Defaults are the safe ones: TLS 1.3 and 1.2 only, the JDK's default (strong) cipher suites, the system
+ * <p>Defaults are the safe ones: TLS 1.3 and 1.2 only, AEAD cipher suites only ({@link #DEFAULT_CIPHER_SUITES};
+ * legacy CBC suites need {@link Builder#allowLegacyCbcCipherSuites()}), no revocation checking unless
+ * {@link Builder#revocation(RevocationMode)} turns it on, the system
  * trust store, hostname verification on (IP addresses are checked against IP SANs), session resumption on,
  * a 10s handshake timeout and a 1s budget for sending close_notify. Turning hostname verification off takes
  * {@link Builder#insecureDisableHostnameVerification()}.
@@ -35,6 +37,27 @@ public final class TlsConfig {
     /** The protocol versions Tether allows; older ones have known weaknesses. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+    /**
+     * The cipher suites both sides enable by default, most preferred first: the TLS 1.3 suites and the TLS 1.2
+     * ECDHE suites with AES-GCM or ChaCha20-Poly1305 (authenticated encryption with forward secrecy, in the
+     * spirit of Mozilla's "intermediate" profile). Suites this JDK lacks are left out when the engine is set up.
+     */
+    public static final List<String> DEFAULT_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /**
+     * The TLS 1.2 ECDHE suites with AES-CBC that {@link Builder#allowLegacyCbcCipherSuites()} adds after the
+     * defaults. CBC with MAC-then-encrypt is the construction behind padding-oracle attacks (Lucky13 and kin).
+     */
+    public static final List<String> LEGACY_CBC_CIPHER_SUITES = List.of(
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA");
+
     private final List<String> protocols;
     private final List<String> cipherSuites;
     private final TrustSource trust;
@@ -46,6 +69,9 @@ public final class TlsConfig {
     private final Duration handshakeTimeout;
     private final Duration closeNotifyTimeout;
     private final ClientAuth clientAuth;
+    private final boolean legacyCbc;
+    private final RevocationMode revocation;
+    private final Duration revocationTimeout;
     private final TlsMaterial material;
 
     private TlsConfig(Builder b) {
@@ -60,7 +86,11 @@ public final class TlsConfig {
         handshakeTimeout = b.handshakeTimeout;
         closeNotifyTimeout = b.closeNotifyTimeout;
         clientAuth = b.clientAuth;
-        material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites);
+        legacyCbc = b.legacyCbc;
+        revocation = b.revocation;
+        revocationTimeout = b.revocationTimeout;
+        material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites,
+                revocation == RevocationMode.OFF ? null : RevocationChecker.create(revocation, revocationTimeout));
     }
 
     /** A builder with the defaults described above. */
@@ -87,6 +117,9 @@ public final class TlsConfig {
         b.handshakeTimeout = handshakeTimeout;
         b.closeNotifyTimeout = closeNotifyTimeout;
         b.clientAuth = clientAuth;
+        b.legacyCbc = legacyCbc;
+        b.revocation = revocation;
+        b.revocationTimeout = revocationTimeout;
         return b;
     }
 
@@ -95,9 +128,49 @@ public final class TlsConfig {
         return protocols;
     }
 
-    /** Enabled cipher suites; empty means the JDK's defaults. */
+    /** Cipher suites set with {@link Builder#cipherSuites}; empty means Tether's defaults (see {@link #effectiveCipherSuites()}). */
     public List<String> cipherSuites() {
         return cipherSuites;
+    }
+
+    /**
+     * The cipher suites an engine enables: those set explicitly, else {@link #DEFAULT_CIPHER_SUITES} (plus
+     * {@link #LEGACY_CBC_CIPHER_SUITES} when allowed), keeping only suites this JDK supports.
+     */
+    public List<String> effectiveCipherSuites() {
+        if (!cipherSuites.isEmpty()) {
+            return cipherSuites;
+        }
+        List<String> supported = TlsMaterial.supportedCipherSuites();
+        List<String> suites = new ArrayList<>();
+        for (String s : DEFAULT_CIPHER_SUITES) {
+            if (supported.contains(s)) {
+                suites.add(s);
+            }
+        }
+        if (legacyCbc) {
+            for (String s : LEGACY_CBC_CIPHER_SUITES) {
+                if (supported.contains(s)) {
+                    suites.add(s);
+                }
+            }
+        }
+        return List.copyOf(suites);
+    }
+
+    /** Whether {@link Builder#allowLegacyCbcCipherSuites()} was called. */
+    public boolean legacyCbcCipherSuitesAllowed() {
+        return legacyCbc;
+    }
+
+    /** How a client checks whether the server's certificate was revoked; {@link RevocationMode#OFF} by default. */
+    public RevocationMode revocation() {
+        return revocation;
+    }
+
+    /** The longest one OCSP or CRL fetch may take. */
+    public Duration revocationTimeout() {
+        return revocationTimeout;
     }
 
     /** Whether the server's certificate must match the name connected to. */
@@ -165,12 +238,13 @@ public final class TlsConfig {
 
     @Override
     public String toString() {
-        return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty() ? "JDK defaults" : cipherSuites)
+        return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty()
+                ? (legacyCbc ? "Tether defaults + legacy CBC" : "Tether defaults (AEAD only)") : cipherSuites)
                 + ", trust=" + trustDescription() + ", keyMaterial=" + (keySource == null ? "none" : keySource)
                 + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
-                + ", clientAuth=" + clientAuth + "]";
+                + ", clientAuth=" + clientAuth + ", revocation=" + revocation + "]";
     }
 
     /**
@@ -191,6 +265,9 @@ public final class TlsConfig {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration closeNotifyTimeout = Duration.ofSeconds(1);
         private ClientAuth clientAuth = ClientAuth.NONE;
+        private boolean legacyCbc;
+        private RevocationMode revocation = RevocationMode.OFF;
+        private Duration revocationTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -216,11 +293,37 @@ public final class TlsConfig {
             return this;
         }
 
-        /** Cipher suites to enable, replacing the JDK's defaults; each must be one the JDK supports. */
+        /**
+         * Lets the default suites fall back to {@link #LEGACY_CBC_CIPHER_SUITES} (TLS 1.2 ECDHE with AES-CBC),
+         * for peers that cannot do AES-GCM or ChaCha20-Poly1305. Risk: CBC suites have a long history of
+         * padding-oracle and timing attacks (Lucky13 and its kin); scanners flag them. AEAD suites stay
+         * preferred. Has no effect when {@link #cipherSuites} lists suites explicitly.
+         */
+        public Builder allowLegacyCbcCipherSuites() {
+            legacyCbc = true;
+            return this;
+        }
+
+        /**
+         * For clients: checks whether the server's certificate was revoked, using a stapled OCSP response when
+         * the server sends one, else OCSP or a CRL from the certificate's own URLs (see {@link RevocationMode}).
+         */
+        public Builder revocation(RevocationMode mode) {
+            revocation = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The longest one OCSP or CRL fetch may take while checking revocation; 5s by default. */
+        public Builder revocationTimeout(Duration timeout) {
+            revocationTimeout = positive("revocationTimeout", timeout);
+            return this;
+        }
+
+        /** Cipher suites to enable, replacing Tether's defaults; each must be one the JDK supports. */
         public Builder cipherSuites(String... suites) {
             Objects.requireNonNull(suites, "suites");
             if (suites.length == 0) {
-                throw new TlsConfigException("cipherSuites must not be empty; leave it unset for the JDK defaults");
+                throw new TlsConfigException("cipherSuites must not be empty; leave it unset for Tether's defaults");
             }
             List<String> supported = TlsMaterial.supportedCipherSuites();
             List<String> list = new ArrayList<>();

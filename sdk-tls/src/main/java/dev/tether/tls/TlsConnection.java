@@ -47,4 +47,13 @@ public interface TlsConnection extends Connection {
     /** The generation of the TLS material this connection was made with. */
     @Override
     long generation();
+
+    /**
+     * What the revocation check of the server's certificate found in this connection's handshake; empty on
+     * the server side, when {@link TlsConfig#revocation()} is OFF, or when the session was resumed (it was
+     * checked when first established).
+     */
+    default Optional<RevocationStatus> revocationStatus() {
+        return Optional.empty();
+    }
 }

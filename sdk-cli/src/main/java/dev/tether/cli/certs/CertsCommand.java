@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 + "written with mode 0600; existing files are never overwritten without --force.",
             ""},
         subcommands = {InitCommand.class, CaCommand.class, ServerCommand.class, ClientCommand.class,
-            CsrCommand.class, SignCommand.class, InspectCommand.class, PinCommand.class},
+            CsrCommand.class, SignCommand.class, InspectCommand.class, PinCommand.class, RevokeCommand.class,
+            CrlCommand.class},
         usageHelpAutoWidth = true)
 public final class CertsCommand implements Runnable {
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Endpoint;
 import dev.tether.core.TetherException;
 import dev.tether.core.TimedOutException;
+import dev.tether.tls.CertificateRevocationException;
 import dev.tether.tls.CertificateValidityException;
 import dev.tether.tls.ClientCertificateException;
 import dev.tether.tls.HandshakeTimeoutException;
@@ -112,6 +113,17 @@ public record Diagnosis(ProbeOutcome outcome, String problem, String action, Str
                             + attempt.protocols().get(0) + " on the server."
                             : "Enable TLS 1.2 or 1.3 with current cipher suites on the server; older versions are"
                                     + " not offered because they are unsafe.", detail);
+        }
+        if (failure instanceof CertificateRevocationException r) {
+            if (r.revoked()) {
+                return new Diagnosis(ProbeOutcome.CERTIFICATE_REVOKED,
+                        "The server's certificate is revoked: " + r.status().detail() + ".",
+                        "The server needs a new certificate; until then no client should trust it.", detail);
+            }
+            return new Diagnosis(ProbeOutcome.HANDSHAKE_FAILED,
+                    "The revocation status of the server's certificate is unknown: " + r.status().detail() + ".",
+                    "Make the OCSP responder or CRL reachable, have the server staple OCSP responses, or probe with"
+                            + " --revocation soft.", detail);
         }
         if (failure instanceof NotTlsException) {
             return new Diagnosis(ProbeOutcome.NOT_TLS,

@@ -44,7 +44,8 @@ import picocli.CommandLine.Parameters;
             " 8:the server requires or rejected a client certificate",
             " 9:no shared protocol version or cipher suite",
             "10:the peer does not speak TLS",
-            "11:other handshake failure"})
+            "11:other handshake failure",
+            "12:certificate revoked"})
 public final class ProbeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -65,6 +66,29 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print the underlying error message.")
     boolean verbose;
 
+    @Option(names = "--revocation", paramLabel = "off|soft|hard", defaultValue = "soft",
+            converter = RevocationModes.class,
+            description = "Check the server certificate's revocation (stapled OCSP, else OCSP or CRL from its URLs):"
+                    + " soft passes an unknown status and reports it, hard fails on it (default: ${DEFAULT-VALUE}).")
+    dev.tether.tls.RevocationMode revocation;
+
+    @Option(names = "--allow-legacy-cbc",
+            description = "Also offer TLS 1.2 CBC cipher suites (risky: padding-oracle attacks such as Lucky13).")
+    boolean allowLegacyCbc;
+
+    /** off, soft, hard (or the enum names) to a revocation mode. */
+    static final class RevocationModes implements CommandLine.ITypeConverter<dev.tether.tls.RevocationMode> {
+        @Override
+        public dev.tether.tls.RevocationMode convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT).replace('-', '_')) {
+                case "off" -> dev.tether.tls.RevocationMode.OFF;
+                case "soft", "soft_fail" -> dev.tether.tls.RevocationMode.SOFT_FAIL;
+                case "hard", "hard_fail" -> dev.tether.tls.RevocationMode.HARD_FAIL;
+                default -> throw new CommandLine.TypeConversionException("expected off, soft or hard: " + value);
+            };
+        }
+    }
+
     @Override
     public Integer call() {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -79,7 +103,8 @@ public final class ProbeCommand implements Callable<Integer> {
         if (endpoint.isUnix()) {
             throw new UsageException("probe needs HOST:PORT, not a unix socket: " + target);
         }
-        TlsConfig config = tls.config(timeout);
+        TlsConfig.Builder builder = tls.config(timeout).toBuilder().revocation(revocation);
+        TlsConfig config = (allowLegacyCbc ? builder.allowLegacyCbcCipherSuites() : builder).build();
         ProbeReport report = new Prober(endpoint, config, timeout, tls.caFile() != null).run();
         PrintWriter out = spec.commandLine().getOut();
         Instant now = Instant.now();
@@ -107,6 +132,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 ? ": matches the certificate" : ": verified"));
         row(out, "trusted by", r.trust);
         row(out, "client cert", r.clientCertificateSent == null ? "none sent" : "sent \"" + r.clientCertificateSent + "\"");
+        row(out, "stapled OCSP", r.stapled);
+        row(out, "revocation", revocation(r));
         if (r.afterHandshake != null) {
             row(out, "note", r.afterHandshake);
         }
@@ -155,10 +182,31 @@ public final class ProbeCommand implements Callable<Integer> {
             m.put("clientCertificate", r.clientCertificateSent);
             m.put("trust", r.trust);
             m.put("note", r.afterHandshake);
+            m.put("stapledOcsp", r.stapled);
+            m.put("revocationMode", r.revocationMode.name());
+            m.put("revocation", r.revocation == null ? null : r.revocation.state().name().toLowerCase(Locale.ROOT));
+            m.put("revocationSource", r.revocation == null ? null : r.revocation.source().name().toLowerCase(Locale.ROOT));
+            m.put("revocationDetail", r.revocation == null ? null : r.revocation.detail());
         }
         m.put("nameMatched", r.nameMatched);
         m.put("chain", ChainView.json(r.chain, now));
         return m;
+    }
+
+    private static String revocation(ProbeReport r) {
+        if (r.revocation == null) {
+            return r.revocationMode == dev.tether.tls.RevocationMode.OFF ? "not checked (--revocation off)"
+                    : "not checked (the session was resumed)";
+        }
+        String source = switch (r.revocation.source()) {
+            case STAPLED_OCSP -> "stapled OCSP";
+            case OCSP -> "OCSP responder";
+            case CRL -> "CRL";
+            case NONE -> "no answer";
+        };
+        return r.revocation.state().name().toLowerCase(Locale.ROOT) + " (" + source + ", "
+                + (r.revocationMode == dev.tether.tls.RevocationMode.HARD_FAIL ? "hard" : "soft") + "-fail): "
+                + r.revocation.detail();
     }
 
     private static String resumption(ProbeReport r) {

@@ -28,7 +28,9 @@ public enum ProbeOutcome {
     /** The peer answered with something that is not TLS. */
     NOT_TLS(10, "peer does not speak TLS"),
     /** Any other handshake failure. */
-    HANDSHAKE_FAILED(11, "TLS handshake failed");
+    HANDSHAKE_FAILED(11, "TLS handshake failed"),
+    /** The server's certificate is revoked (stapled OCSP, OCSP responder or CRL said so). */
+    CERTIFICATE_REVOKED(12, "certificate revoked");
 
     private final int exitCode;
     private final String label;

@@ -32,6 +32,12 @@ final class ProbeReport {
     Boolean nameMatched;
     /** Subject of the client certificate sent, or null when none was. */
     String clientCertificateSent;
+    /** What the server stapled: "none", or how many OCSP responses; null when no handshake was seen. */
+    String stapled;
+    /** The revocation check's result; null when it did not run. */
+    dev.tether.tls.RevocationStatus revocation;
+    /** The revocation mode probed with. */
+    dev.tether.tls.RevocationMode revocationMode;
     /** Something worth knowing that happened right after the handshake, or null. */
     String afterHandshake;
 

@@ -11,6 +11,7 @@ import dev.tether.core.TimedOutException;
 import dev.tether.core.TransportOptions;
 import dev.tether.tls.CertificateValidityException;
 import dev.tether.tls.HostnameMismatchException;
+import dev.tether.tls.NoCommonProtocolException;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsConnector;
@@ -51,6 +52,7 @@ final class Prober {
 
     ProbeReport run() {
         ProbeReport report = new ProbeReport(endpoint, attempt.name(), config.trustDescription());
+        report.revocationMode = config.revocation();
         TimedTransport transport = new TimedTransport(SocketConnector.of(
                 TransportOptions.builder().connectTimeout(timeout).build()));
         TlsConnector connector = new TlsConnector(transport, config);
@@ -72,6 +74,8 @@ final class Prober {
             report.alpn = connection.applicationProtocol();
             report.resumed = connection.isResumed();
             report.chain = connection.peerCertificates();
+            report.revocation = connection.revocationStatus().orElse(null);
+            report.stapled = stapled(connection);
             report.nameMatched = report.chain.isEmpty() ? null
                     : HostnameMatcher.matches(report.serverName, report.chain.get(0));
             Certificate[] local = connection.session().getLocalCertificates();
@@ -116,6 +120,32 @@ final class Prober {
         }
     }
 
+    private static String stapled(TlsConnection connection) {
+        if (connection.session() instanceof javax.net.ssl.ExtendedSSLSession s) {
+            int n = s.getStatusResponses().size();
+            return n == 0 ? "none (the server stapled no OCSP response)" : n + " response" + (n == 1 ? "" : "s")
+                    + " stapled";
+        }
+        return "unknown";
+    }
+
+    /**
+     * After "no cipher suite in common" with Tether's AEAD-only defaults: whether the server speaks only the
+     * legacy CBC suites, found by one more handshake that offers them. Returns the negotiated suite, or null.
+     */
+    private String cbcOnlySuite() {
+        if (!config.cipherSuites().isEmpty() || config.legacyCbcCipherSuitesAllowed()) {
+            return null;
+        }
+        TlsConfig legacy = config.toBuilder().allowLegacyCbcCipherSuites().build();
+        try (TlsConnection c = new TlsConnector(SocketConnector.of(TransportOptions.builder().connectTimeout(timeout)
+                .build()), legacy).connect(endpoint, Deadline.after(timeout))) {
+            return c.cipherSuite();
+        } catch (TetherException e) {
+            return null;
+        }
+    }
+
     /** Whether a new connection with the same client resumes the session; null when it could not be tried. */
     private Boolean secondConnectionResumed(TlsConnector connector, ProbeReport report) {
         long start = System.nanoTime();
@@ -129,6 +159,15 @@ final class Prober {
 
     private ProbeReport failed(ProbeReport report, TetherException e) {
         report.failure = Diagnosis.of(e, attempt);
+        String cbc = e instanceof NoCommonProtocolException ? cbcOnlySuite() : null;
+        if (cbc != null) {
+            report.failure = new Diagnosis(ProbeOutcome.NO_COMMON_PROTOCOL,
+                    "The server offers only legacy CBC cipher suites (it chose " + cbc + " when they were offered);"
+                            + " Tether offers only AEAD suites (AES-GCM, ChaCha20-Poly1305) by default.",
+                    "Enable AES-GCM or ChaCha20-Poly1305 suites on the server; or, accepting the risk of"
+                            + " padding-oracle attacks such as Lucky13, pass --allow-legacy-cbc"
+                            + " (TlsConfig.Builder.allowLegacyCbcCipherSuites() in code).", report.failure.detail());
+        }
         List<X509Certificate> chain = List.of();
         if (e instanceof UntrustedCertificateException u) {
             chain = u.chain();

@@ -1,7 +1,9 @@
 package dev.tether.tls.internal;
 
 import dev.tether.core.Endpoint;
+import dev.tether.tls.CertificateRevocationException;
 import dev.tether.tls.CertificateValidityException;
+import dev.tether.tls.RevocationStatus;
 import dev.tether.tls.HostnameMismatchException;
 import dev.tether.tls.PinMismatchException;
 import dev.tether.tls.TlsHandshakeException;
@@ -49,6 +51,11 @@ final class CertificateRejection extends CertificateException {
     static CertificateRejection pins(String message, Set<String> expected, List<String> actual) {
         return new CertificateRejection(message, null,
                 (m, e, c) -> new PinMismatchException(m, e, expected, actual, c));
+    }
+
+    static CertificateRejection revocation(String message, RevocationStatus status) {
+        return new CertificateRejection(message, null,
+                (m, e, c) -> new CertificateRevocationException(m, e, status, c));
     }
 
     /** The typed exception, with {@code cause} (the JDK's handshake exception) attached. */

@@ -11,6 +11,7 @@ import dev.tether.core.TimedOutException;
 import dev.tether.tls.ClientAuth;
 import dev.tether.tls.HandshakeTimeoutException;
 import dev.tether.tls.NotTlsException;
+import dev.tether.tls.RevocationStatus;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsHandshakeException;
@@ -63,6 +64,8 @@ public final class EngineConnection implements TlsConnection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
     /** Hard cap for any buffer: twice the largest record the JDK accepts with large fragments enabled. */
     static final int MAX_BUFFER_SIZE = 2 * 33_093;
+    /** TLS record content type 22: handshake. */
+    private static final byte HANDSHAKE_RECORD = 22;
     /** How long a waiting writer sleeps between checks while a renegotiation is driven by the reader. */
     private static final long HANDSHAKE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -198,9 +201,8 @@ public final class EngineConnection implements TlsConnection {
     private static SSLParameters baseParameters(SSLEngine engine, TlsConfig config) {
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(config.protocols().toArray(String[]::new));
-        if (!config.cipherSuites().isEmpty()) {
-            p.setCipherSuites(config.cipherSuites().toArray(String[]::new));
-        }
+        // Tether's AEAD-only defaults unless the config lists suites or allows legacy CBC (TlsConfig).
+        p.setCipherSuites(config.effectiveCipherSuites().toArray(String[]::new));
         if (!config.applicationProtocols().isEmpty()) {
             p.setApplicationProtocols(config.applicationProtocols().toArray(String[]::new));
         }
@@ -459,6 +461,7 @@ public final class EngineConnection implements TlsConnection {
                     // The engine would answer BUFFER_OVERFLOW; stage at once instead of asking it first.
                     stageInAppIn = true;
                 }
+                refuseClientRenegotiation();
                 ByteBuffer target = stageInAppIn ? appIn.prepare() : dst;
                 SSLEngineResult r = unwrap(target);
                 if (target == dst) {
@@ -508,6 +511,26 @@ public final class EngineConnection implements TlsConnection {
                 return produced > 0 ? produced : -1;
             }
         }
+    }
+
+    /**
+     * A server never renegotiates TLS 1.2 at a client's request: each renegotiation costs the server a full
+     * handshake, so one client could keep it busy on one connection. The next record's type is in clear text;
+     * a handshake record after the handshake on TLS 1.2 is a client's ClientHello (this server never sends
+     * HelloRequest, and TLS 1.3 hides record types and has no renegotiation). The engine never sees it: the
+     * connection sends close_notify, closes, and fails the read.
+     */
+    private void refuseClientRenegotiation() throws TetherException {
+        ByteBuffer in = netIn.buffer();
+        if (clientMode || !handshakeComplete || in == null || in.position() < 1 || in.get(0) != HANDSHAKE_RECORD
+                || session == null || !"TLSv1.2".equals(session.getProtocol())) {
+            return;
+        }
+        ClientRenegotiation.refused(endpoint);
+        close();
+        throw new TlsHandshakeException("the client at " + endpoint + " tried to renegotiate TLS 1.2; this server"
+                + " refuses client-initiated renegotiation (it would let one client make the server run handshake"
+                + " after handshake) and closed the connection", endpoint, null);
     }
 
     /**
@@ -1134,6 +1157,11 @@ public final class EngineConnection implements TlsConnection {
     }
 
     // ------------------------------------------------------------------------------------------ accessors
+
+    @Override
+    public Optional<RevocationStatus> revocationStatus() {
+        return Optional.ofNullable(observer.revocationStatus());
+    }
 
     @Override
     public SSLSession session() {

@@ -126,10 +126,17 @@ final class HandshakeFailures {
 
     private static NoCommonProtocolException noCommon(Context c, String peer, String detail, SSLException e) {
         List<String> suites = c.config().cipherSuites();
+        // A version mismatch ("protocol_version", "client requested protocol TLSv1") is not about cipher suites.
+        boolean aeadDefaults = suites.isEmpty() && !c.config().legacyCbcCipherSuitesAllowed()
+                && !detail.toLowerCase(Locale.ROOT).contains("protocol");
         return new NoCommonProtocolException("no TLS protocol version or cipher suite in common with the " + peer
                 + " (" + detail + "): this side offers protocols " + c.config().protocols() + " and "
-                + (suites.isEmpty() ? "the JDK's default cipher suites" : "cipher suites " + suites)
-                + "; Tether allows TLS 1.2 and 1.3 only, so a peer limited to older versions must be upgraded ["
-                + c.endpoint() + "]", c.endpoint(), e);
+                + (suites.isEmpty() ? "Tether's default cipher suites" : "cipher suites " + suites)
+                + "; Tether allows TLS 1.2 and 1.3 only, so a peer limited to older versions must be upgraded"
+                + (aeadDefaults ? "; the defaults are AEAD suites only (AES-GCM, ChaCha20-Poly1305), so a " + peer
+                        + " offering only CBC suites is refused: upgrade it, or opt in with"
+                        + " TlsConfig.Builder.allowLegacyCbcCipherSuites() (CBC suites are open to padding-oracle"
+                        + " attacks such as Lucky13)" : "")
+                + " [" + c.endpoint() + "]", c.endpoint(), e);
     }
 }

@@ -12,6 +12,7 @@ public final class HandshakeObserver {
     private final String expectedName;
     private volatile boolean certificateRequested;
     private volatile boolean peerVerified;
+    private volatile dev.tether.tls.RevocationStatus revocationStatus;
 
     public HandshakeObserver(String expectedName) {
         this.expectedName = expectedName;
@@ -50,5 +51,14 @@ public final class HandshakeObserver {
 
     void markPeerVerified() {
         peerVerified = true;
+    }
+
+    /** What the revocation check of the server's certificate found; null when none ran. */
+    public dev.tether.tls.RevocationStatus revocationStatus() {
+        return revocationStatus;
+    }
+
+    void revocationStatus(dev.tether.tls.RevocationStatus status) {
+        revocationStatus = status;
     }
 }

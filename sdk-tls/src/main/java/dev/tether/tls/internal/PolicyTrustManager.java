@@ -2,6 +2,9 @@ package dev.tether.tls.internal;
 
 import dev.tether.tls.CertificatePins;
 import dev.tether.tls.CertificateValidityException;
+import dev.tether.tls.RevocationChecker;
+import dev.tether.tls.RevocationMode;
+import dev.tether.tls.RevocationStatus;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -13,8 +16,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tether's certificate policy over the JDK's PKIX validation: checks validity dates first (for a message
@@ -23,17 +29,26 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * typed exception.
  */
 final class PolicyTrustManager extends X509ExtendedTrustManager {
+    private static final Logger log = LoggerFactory.getLogger(PolicyTrustManager.class);
     private final X509ExtendedTrustManager pkix;
     private final String trustDescription;
     private final boolean verifyHostname;
     private final Set<String> pins;
+    /** Checks the server's certificate for revocation; null when revocation checking is off. */
+    private final RevocationChecker revocation;
 
     PolicyTrustManager(X509ExtendedTrustManager pkix, String trustDescription, boolean verifyHostname,
                        Set<String> pins) {
+        this(pkix, trustDescription, verifyHostname, pins, null);
+    }
+
+    PolicyTrustManager(X509ExtendedTrustManager pkix, String trustDescription, boolean verifyHostname,
+                       Set<String> pins, RevocationChecker revocation) {
         this.pkix = pkix;
         this.trustDescription = trustDescription;
         this.verifyHostname = verifyHostname;
         this.pins = Set.copyOf(pins);
+        this.revocation = revocation == null || revocation.mode() == RevocationMode.OFF ? null : revocation;
     }
 
     @Override
@@ -106,6 +121,9 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
             if (!pins.isEmpty()) {
                 checkPins(chain);
             }
+            if (revocation != null) {
+                checkRevocation(chain, engine);
+            }
         }
         if (observer != null) {
             observer.markPeerVerified();
@@ -170,6 +188,50 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
                     + (names.isEmpty() ? "no subject alternative name at all" : names) + " but not for '" + expected
                     + "'; connect with a name the certificate lists (Endpoint.withServerName) or reissue the"
                     + " certificate with '" + expected + "' as a subject alternative name", expected, names);
+        }
+    }
+
+    /**
+     * Revocation of the server's leaf: a revoked certificate always fails; an unknown status fails only in
+     * hard-fail mode and is logged otherwise. Stapled OCSP responses come from the handshake session.
+     */
+    private void checkRevocation(X509Certificate[] chain, SSLEngine engine) throws CertificateRejection {
+        List<X509Certificate> path = verifiedPath(chain);
+        if (path.size() < 2) {
+            RevocationStatus status = new RevocationStatus(RevocationStatus.State.UNKNOWN,
+                    RevocationStatus.Source.NONE, "the issuer of " + subject(chain[0]) + " is not known, so its"
+                    + " revocation status cannot be checked");
+            decide(chain[0], status);
+            return;
+        }
+        List<byte[]> stapled = List.of();
+        if (engine != null && engine.getHandshakeSession() instanceof ExtendedSSLSession s) {
+            stapled = s.getStatusResponses();
+        }
+        decide(chain[0], revocation.check(chain[0], path.get(1), stapled));
+    }
+
+    private void decide(X509Certificate leaf, RevocationStatus status) throws CertificateRejection {
+        HandshakeObserver observer = HandshakeObserver.current();
+        if (observer != null) {
+            observer.revocationStatus(status);
+        }
+        switch (status.state()) {
+            case GOOD -> log.debug("revocation check of {}: {}", subject(leaf), status);
+            case REVOKED -> throw CertificateRejection.revocation("the server's certificate " + subject(leaf)
+                    + " is revoked (" + status.detail() + "); the server must get a new certificate", status);
+            case UNKNOWN -> {
+                if (revocation.mode() == RevocationMode.HARD_FAIL) {
+                    throw CertificateRejection.revocation("the revocation status of the server's certificate "
+                            + subject(leaf) + " is unknown and revocation checking is HARD_FAIL: " + status.detail()
+                            + "; make the OCSP responder or CRL reachable, have the server staple OCSP responses,"
+                            + " or use RevocationMode.SOFT_FAIL", status);
+                }
+                // RevocationChecker logs an unknown status at WARN when it learns it (not per handshake).
+                log.debug("revocation status of the server's certificate {} is unknown (SOFT_FAIL, connecting anyway):"
+                        + " {}", subject(leaf), status.detail());
+            }
+            default -> throw new IllegalStateException("unknown revocation state " + status.state());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tether.tls.internal;
 
+import dev.tether.tls.RevocationChecker;
 import dev.tether.tls.TlsConfigException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -30,11 +31,17 @@ public final class TlsMaterial {
 
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites) {
+        return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, null);
+    }
+
+    /** As above, with a revocation checker for server certificates (null or mode OFF: no checking). */
+    public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
+                                   List<String> protocols, List<String> cipherSuites, RevocationChecker revocation) {
         TrustSource.Loaded loadedTrust = trust.load();
         KeySource.Loaded loadedKey = keys == null ? null : keys.load();
         List<X509Certificate> chain = loadedKey == null ? List.of() : loadedKey.chain();
         PolicyTrustManager tm = new PolicyTrustManager(loadedTrust.trustManager(), loadedTrust.description(),
-                verifyHostname, pins);
+                verifyHostname, pins, revocation);
         SingleKeyManager km = new SingleKeyManager(loadedKey == null ? null : loadedKey.key(), chain);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
