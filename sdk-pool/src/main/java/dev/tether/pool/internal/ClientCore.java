@@ -25,6 +25,8 @@ import dev.tether.pool.PoolSettings;
 import dev.tether.pool.RetrySettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.pool.TetherClientListener;
+import dev.tether.pool.internal.jfr.CallEvent;
+import dev.tether.pool.internal.jfr.TetherEvents;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -210,7 +212,20 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         return future;
     }
 
+    /** {@link #retrying} inside a JFR call event. */
     private <T> T withRetries(CallState st, Attempt<T> attempt) throws TetherException {
+        CallEvent event = TetherEvents.beginCall();
+        try {
+            T result = retrying(st, attempt);
+            TetherEvents.callEnded(event, name, st.attempts + 1, st.idempotent, null);
+            return result;
+        } catch (TetherException e) {
+            TetherEvents.callEnded(event, name, st.attempts, st.idempotent, e);
+            throw e;
+        }
+    }
+
+    private <T> T retrying(CallState st, Attempt<T> attempt) throws TetherException {
         Retry.Context<Object> ctx = retryRules.begin();
         while (true) {
             try {
@@ -733,7 +748,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                     pool.getNumIdle(ep.endpoint) + ready, ep.permits.getQueueLength(), ep.inFlight.get(), ep.created.sum(),
                     ep.destroyedByReason(), ep.acquires.sum(), ep.reuses.sum(), ep.retries.sum(),
                     Duration.ofNanos(ep.acquireMicrosAt(50) * 1000), Duration.ofNanos(ep.acquireMicrosAt(99) * 1000),
-                    Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState()));
+                    Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState(),
+                    java.util.Optional.ofNullable(ep.lastTlsSession)));
         }
         return out;
     }

@@ -11,6 +11,9 @@ import dev.tether.core.codec.FramedConnection;
 import dev.tether.core.codec.KeepAlivePing;
 import dev.tether.pool.DestroyReason;
 import dev.tether.pool.PoolSettings;
+import dev.tether.pool.internal.jfr.TetherEvents;
+import dev.tether.tls.TlsConnection;
+import dev.tether.tls.TlsSessionInfo;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -128,6 +131,7 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
             deadline = Deadline.after(connectTimeout);
         }
         long start = System.nanoTime();
+        TetherEvents.Opening opening = TetherEvents.opening();
         Connection connection;
         try {
             connection = connector.connect(endpoint, deadline);
@@ -153,6 +157,10 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.debug("opened connection to {} (local {}) in {}", endpoint, connection.localAddress(), took);
         listeners.connectionCreated(endpoint, took);
+        if (connection instanceof TlsConnection tls) {
+            pool.lastTlsSession = TlsSessionInfo.of(tls);
+        }
+        opening.opened(pool.clientName, endpoint, connection);
         return new DefaultPooledObject<>(pc);
     }
 
@@ -200,6 +208,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         pc.endpoint.recordDestroyed(reason);
         LOG.debug("closed connection to {} (local {}): {}", pc.endpoint, pc.connection.localAddress(), reason);
         listeners.connectionDestroyed(pc.endpoint.endpoint, reason);
+        TetherEvents.destroyed(pc.endpoint.clientName, pc.endpoint.endpoint, reason.name(),
+                System.nanoTime() - pc.createdNanos);
     }
 
     @Override

@@ -8,8 +8,11 @@ import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
 import dev.tether.pool.DestroyReason;
 import dev.tether.pool.Lease;
+import dev.tether.tls.TlsConnection;
+import dev.tether.tls.TlsSessionInfo;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /** A {@link Lease}: one pooled connection lent to one caller until it closes the lease. */
 final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
@@ -39,6 +42,11 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     @Override
     public Endpoint endpoint() {
         return pc.endpoint.endpoint;
+    }
+
+    @Override
+    public Optional<TlsSessionInfo> tlsSession() {
+        return pc.connection instanceof TlsConnection tls ? Optional.of(TlsSessionInfo.of(tls)) : Optional.empty();
     }
 
     @Override
