@@ -4,6 +4,7 @@ import dev.tether.core.ConnectFailedException;
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
+import dev.tether.core.ErrorReplyException;
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -173,7 +175,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         Deadline deadline = options.deadlineFromNow();
         enter();
         try {
-            return withRetries(new CallState(deadline, options.isIdempotent()), st -> attempt(request, st));
+            return withRetries(new CallState(deadline, options.isIdempotent()), st -> checked(attempt(request, st)));
         } finally {
             exit();
         }
@@ -198,7 +200,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         try {
             async.execute(() -> {
                 try {
-                    future.complete(withRetries(new CallState(deadline, options.isIdempotent()), st -> attempt(request, st)));
+                    future.complete(withRetries(new CallState(deadline, options.isIdempotent()), st -> checked(attempt(request, st))));
                 } catch (Throwable t) {
                     future.completeExceptionally(t);
                 } finally {
@@ -210,6 +212,18 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
             future.completeExceptionally(e);
         }
         return future;
+    }
+
+    /**
+     * {@code response}, or the error reply the codec says to throw (after the healthy connection went back and
+     * the breaker saw a success; not retryable, so the retry loop stops).
+     */
+    Resp checked(Resp response) throws TetherException {
+        Optional<ErrorReplyException> error = config.codec().errorReply(response);
+        if (error.isPresent()) {
+            throw error.get();
+        }
+        return response;
     }
 
     /** {@link #retrying} inside a JFR call event. */
@@ -749,7 +763,7 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                     ep.destroyedByReason(), ep.acquires.sum(), ep.reuses.sum(), ep.retries.sum(),
                     Duration.ofNanos(ep.acquireMicrosAt(50) * 1000), Duration.ofNanos(ep.acquireMicrosAt(99) * 1000),
                     Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState(),
-                    java.util.Optional.ofNullable(ep.lastTlsSession)));
+                    Optional.ofNullable(ep.lastTlsSession)));
         }
         return out;
     }

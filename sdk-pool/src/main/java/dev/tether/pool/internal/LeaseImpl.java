@@ -3,6 +3,7 @@ package dev.tether.pool.internal;
 import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
+import dev.tether.core.ErrorReplyException;
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
@@ -55,7 +56,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         Deadline deadline = Deadline.after(timeout);
         ensureUsable();
         try {
-            return pc.framed.exchange(request, deadline);
+            return client.checked(pc.framed.exchange(request, deadline));
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
@@ -96,7 +97,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
             if (awaited > 0) {
                 awaited--;
             }
-            return response;
+            return client.checked(response);
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
@@ -107,8 +108,9 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     }
 
     private void noteFailure(TetherException e) {
-        // A request the codec refused was never written; anything else leaves the stream in an unknown state.
-        if (!(e instanceof ProtocolViolationException && e.requestNotSent())) {
+        // A request the codec refused was never written, and an error reply is a whole answer; anything else
+        // leaves the stream in an unknown state.
+        if (!(e instanceof ProtocolViolationException && e.requestNotSent()) && !(e instanceof ErrorReplyException)) {
             failed = true;
         }
     }
