@@ -7,8 +7,8 @@ import dev.tether.tls.TlsConnection;
 
 /**
  * Emits Tether's JFR events (category "Tether") so operators see connects, handshakes, acquire waits, calls and
- * closed connections in a flight recording without a metrics stack. When JFR is not recording them an event is
- * an unused object that the JIT removes; fields are filled only after {@code shouldCommit()} says yes.
+ * closed connections in a flight recording without a metrics stack. When JFR is not recording them each event
+ * ends at {@code shouldCommit()}: no field is filled and no string is built.
  */
 public final class TetherEvents {
     private TetherEvents() {
