@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
@@ -187,7 +185,8 @@ public final class TlsConfig {
     @Override
     public String toString() {
         return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty() ? "JDK defaults" : cipherSuites)
-                + ", trust=" + trustDescription() + ", keyMaterial=" + (keySource == null ? "none" : keySource)
+                + ", trust=" + trustDescription() + ", keyMaterial=" + (keySource != null ? keySource
+                        : standardInputs.keyDescription() != null ? standardInputs.keyDescription() : "none")
                 + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
