@@ -22,10 +22,12 @@ public final class DependencyGuard {
 
     static final Requirement COMMONS_POOL2 = new Requirement("org.apache.commons", "commons-pool2", "2.13.0",
             "org.apache.commons.pool2.impl.GenericKeyedObjectPool");
+    // 2.3.0 added the lock-free sliding window (SlidingWindowSynchronizationStrategy) the breakers use; the
+    // resilience4j modules are released together, so retry is held to the same version.
     static final Requirement RESILIENCE4J_RETRY = new Requirement("io.github.resilience4j", "resilience4j-retry",
-            "2.0.0", "io.github.resilience4j.retry.Retry");
+            "2.3.0", "io.github.resilience4j.retry.Retry");
     static final Requirement RESILIENCE4J_CIRCUITBREAKER = new Requirement("io.github.resilience4j",
-            "resilience4j-circuitbreaker", "2.0.0", "io.github.resilience4j.circuitbreaker.CircuitBreaker");
+            "resilience4j-circuitbreaker", "2.3.0", "io.github.resilience4j.circuitbreaker.CircuitBreaker");
     static final List<Requirement> REQUIREMENTS = List.of(COMMONS_POOL2, RESILIENCE4J_RETRY,
             RESILIENCE4J_CIRCUITBREAKER);
 
@@ -48,10 +50,15 @@ public final class DependencyGuard {
         for (Requirement r : REQUIREMENTS) {
             foundVersion(r).flatMap(found -> problem(r, found)).ifPresent(problems::add);
         }
-        // A version can be unknown (a repackaged jar without metadata); the method 2.13.0 added is then the proof.
-        if (!hasReuseCapacityOnReturn()) {
+        // A version can be unknown (a repackaged jar without metadata); then what the minimum version added decides.
+        if (foundVersion(COMMONS_POOL2).isEmpty() && !hasReuseCapacityOnReturn()) {
             problems.add("commons-pool2 on the class path lacks GenericKeyedObjectPool.setReuseCapacityOnReturn "
                     + "(added in 2.13.0), so it is older than the 2.13.0 Tether needs" + fix(COMMONS_POOL2));
+        }
+        if (foundVersion(RESILIENCE4J_CIRCUITBREAKER).isEmpty() && !hasClass(
+                "io.github.resilience4j.circuitbreaker.CircuitBreakerConfig$SlidingWindowSynchronizationStrategy")) {
+            problems.add("resilience4j-circuitbreaker on the class path lacks SlidingWindowSynchronizationStrategy "
+                    + "(added in 2.3.0), so it is older than the 2.3.0 Tether needs" + fix(RESILIENCE4J_CIRCUITBREAKER));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Tether cannot run with these library versions:\n  - "
@@ -135,6 +142,15 @@ public final class DependencyGuard {
             out.add(Integer.parseInt(part));
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static boolean hasClass(String name) {
+        try {
+            Class.forName(name, false, DependencyGuard.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     static boolean hasReuseCapacityOnReturn() {

@@ -16,7 +16,8 @@ class DependencyGuardTest {
                 .contains("pin org.apache.commons:commons-pool2 to 2.13.0 or newer")
                 .contains("<dependencyManagement>"));
         assertThat(DependencyGuard.problem(DependencyGuard.RESILIENCE4J_RETRY, "1.7.1")).hasValueSatisfying(m ->
-                assertThat(m).contains("resilience4j-retry 1.7.1").contains("needs 2.0.0 or newer"));
+                assertThat(m).contains("resilience4j-retry 1.7.1").contains("needs 2.3.0 or newer"));
+        assertThat(DependencyGuard.problem(DependencyGuard.RESILIENCE4J_CIRCUITBREAKER, "2.2.0")).isPresent();
     }
 
     @Test
@@ -44,6 +45,9 @@ class DependencyGuardTest {
         assertThat(DependencyGuard.foundVersion(DependencyGuard.RESILIENCE4J_RETRY)).hasValue("2.4.0");
         assertThat(DependencyGuard.foundVersion(DependencyGuard.RESILIENCE4J_CIRCUITBREAKER)).hasValue("2.4.0");
         assertThat(DependencyGuard.hasReuseCapacityOnReturn()).isTrue();
+        assertThat(DependencyGuard.hasClass(
+                "io.github.resilience4j.circuitbreaker.CircuitBreakerConfig$SlidingWindowSynchronizationStrategy")).isTrue();
+        assertThat(DependencyGuard.hasClass("io.github.resilience4j.NoSuchClass")).isFalse();
         assertThatCode(DependencyGuard::requireSupportedVersions).doesNotThrowAnyException();
     }
 }
