@@ -1,10 +1,13 @@
 package dev.tether.pool;
 
 import dev.tether.core.Endpoint;
+import dev.tether.tls.TlsSessionInfo;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A point-in-time view of one endpoint's pool and health, from {@link TetherClient#stats()}. Counters run from
@@ -24,13 +27,25 @@ import java.util.Map;
  * @param acquireWaitP99 99th percentile of the same
  * @param acquireWaitMax longest acquire so far
  * @param breakerState the endpoint's circuit breaker
+ * @param tlsSession what the newest connection's TLS handshake negotiated; empty for plain TCP or before the
+ *        first connection
  */
 public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int inFlight, long created,
                             Map<DestroyReason, Long> destroyedByReason, long acquires, long reuses, long retries,
                             Duration acquireWaitP50, Duration acquireWaitP99, Duration acquireWaitMax,
-                            BreakerState breakerState) {
+                            BreakerState breakerState, Optional<TlsSessionInfo> tlsSession) {
+
+    /** Stats without TLS session information (plain TCP, or none negotiated yet). */
+    public EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int inFlight, long created,
+                         Map<DestroyReason, Long> destroyedByReason, long acquires, long reuses, long retries,
+                         Duration acquireWaitP50, Duration acquireWaitP99, Duration acquireWaitMax,
+                         BreakerState breakerState) {
+        this(endpoint, active, idle, waiting, inFlight, created, destroyedByReason, acquires, reuses, retries,
+                acquireWaitP50, acquireWaitP99, acquireWaitMax, breakerState, Optional.empty());
+    }
 
     public EndpointStats {
+        Objects.requireNonNull(tlsSession, "tlsSession");
         EnumMap<DestroyReason, Long> copy = new EnumMap<>(DestroyReason.class);
         for (DestroyReason r : DestroyReason.values()) {
             copy.put(r, destroyedByReason.getOrDefault(r, 0L));

@@ -2,7 +2,9 @@ package dev.tether.pool;
 
 import dev.tether.core.Endpoint;
 import dev.tether.core.TetherException;
+import dev.tether.tls.TlsSessionInfo;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One pooled connection held by one caller for several exchanges (a transaction, a pipeline, a subscription).
@@ -17,6 +19,14 @@ public interface Lease<Req, Resp> extends AutoCloseable {
 
     /** The endpoint the leased connection goes to. */
     Endpoint endpoint();
+
+    /**
+     * What the leased connection's TLS handshake negotiated (protocol, cipher suite, ALPN, resumed or not, the
+     * server's certificate chain); empty for a plain TCP connection.
+     */
+    default Optional<TlsSessionInfo> tlsSession() {
+        return Optional.empty();
+    }
 
     /** Sends {@code request} and waits for its response, within {@code timeout}. */
     Resp exchange(Req request, Duration timeout) throws TetherException;

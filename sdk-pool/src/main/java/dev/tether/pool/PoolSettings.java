@@ -13,7 +13,8 @@ import java.time.Duration;
  *
  * <p>Defaults ({@link #defaults()}):
  * <ul>
- *   <li>{@code maxTotal} 64 connections, {@code maxPerEndpoint} 16, {@code minIdlePerEndpoint} 0;</li>
+ *   <li>{@code maxTotal} 64 connections, {@code maxPerEndpoint} 16, {@code minIdlePerEndpoint} 0; how the two
+ *       size limits combine when only one is set is described below;</li>
  *   <li>{@code acquireTimeout} 5s: waiting for a free connection never takes longer (there is no unbounded wait);</li>
  *   <li>{@code lifo} true: the most recently returned connection is reused first, so spare ones age out;</li>
  *   <li>{@code maxIdleTime} 60s, below the idle limits of common load balancers and NAT gateways;</li>
@@ -27,6 +28,17 @@ import java.time.Duration;
  *   <li>{@code drainTimeout} 10s: how long {@link TetherClient#close()} waits for calls in flight;</li>
  *   <li>{@code maintenanceInterval} 1s: how often the background thread evicts, pings and tops up idle connections.</li>
  * </ul>
+ *
+ * <p>Sizes: {@code maxTotal} caps connections across all endpoints, {@code maxPerEndpoint} those to one endpoint.
+ * Set just one and the other follows it, so one knob is enough:
+ * <ul>
+ *   <li>only {@code maxTotal(n)}: {@code maxPerEndpoint} is {@code n} too, so a one-endpoint client gets
+ *       {@code n} connections (and with several endpoints, a healthy one may use all of them);</li>
+ *   <li>only {@code maxPerEndpoint(n)}: {@code maxTotal} is the larger of 64 and {@code n};</li>
+ *   <li>both: each is honoured, and {@code maxPerEndpoint} must not exceed {@code maxTotal};</li>
+ *   <li>neither: 64 and 16.</li>
+ * </ul>
+ * Every size from 1 up works.
  */
 public final class PoolSettings {
     private static final PoolSettings DEFAULTS = builder().build();
@@ -46,9 +58,9 @@ public final class PoolSettings {
     private final Duration drainTimeout;
     private final Duration maintenanceInterval;
 
-    private PoolSettings(Builder b, Duration jitter) {
-        maxTotal = b.maxTotal;
-        maxPerEndpoint = b.maxPerEndpoint;
+    private PoolSettings(Builder b, int maxTotal, int maxPerEndpoint, Duration jitter) {
+        this.maxTotal = maxTotal;
+        this.maxPerEndpoint = maxPerEndpoint;
         minIdlePerEndpoint = b.minIdlePerEndpoint;
         acquireTimeout = b.acquireTimeout;
         lifo = b.lifo;
@@ -137,8 +149,12 @@ public final class PoolSettings {
     public static final class Builder {
         private static final Duration MAX_ACQUIRE_TIMEOUT = Duration.ofHours(1);
 
-        private int maxTotal = 64;
-        private int maxPerEndpoint = 16;
+        private static final int DEFAULT_MAX_TOTAL = 64;
+        private static final int DEFAULT_MAX_PER_ENDPOINT = 16;
+
+        // 0 = not set: the other limit decides (see the class comment).
+        private int maxTotal;
+        private int maxPerEndpoint;
         private int minIdlePerEndpoint;
         private Duration acquireTimeout = Duration.ofSeconds(5);
         private boolean lifo = true;
@@ -155,11 +171,13 @@ public final class PoolSettings {
         private Builder() {
         }
 
+        /** Connections across all endpoints, at least 1; alone, it is also the per-endpoint limit. */
         public Builder maxTotal(int connections) {
             maxTotal = atLeast("maxTotal", connections, 1);
             return this;
         }
 
+        /** Connections to one endpoint, at least 1; alone, {@code maxTotal} grows to it when below. */
         public Builder maxPerEndpoint(int connections) {
             maxPerEndpoint = atLeast("maxPerEndpoint", connections, 1);
             return this;
@@ -233,13 +251,15 @@ public final class PoolSettings {
          * @throws IllegalArgumentException when values contradict each other, naming both
          */
         public PoolSettings build() {
-            if (maxPerEndpoint > maxTotal) {
-                throw new IllegalArgumentException("maxPerEndpoint must not exceed maxTotal: " + maxPerEndpoint
-                        + " > " + maxTotal);
+            int total = maxTotal > 0 ? maxTotal : Math.max(DEFAULT_MAX_TOTAL, maxPerEndpoint);
+            int perEndpoint = maxPerEndpoint > 0 ? maxPerEndpoint : maxTotal > 0 ? maxTotal : DEFAULT_MAX_PER_ENDPOINT;
+            if (perEndpoint > total) {
+                throw new IllegalArgumentException("maxPerEndpoint must not exceed maxTotal: " + perEndpoint
+                        + " > " + total);
             }
-            if (minIdlePerEndpoint > maxPerEndpoint) {
+            if (minIdlePerEndpoint > perEndpoint) {
                 throw new IllegalArgumentException("minIdlePerEndpoint must not exceed maxPerEndpoint: "
-                        + minIdlePerEndpoint + " > " + maxPerEndpoint);
+                        + minIdlePerEndpoint + " > " + perEndpoint);
             }
             Duration jitter = maxLifetimeJitter != null ? maxLifetimeJitter : maxLifetime.dividedBy(20);
             if (jitter.compareTo(maxLifetime) >= 0) {
@@ -250,7 +270,7 @@ public final class PoolSettings {
                 throw new IllegalArgumentException("keepAliveTimeout must not exceed keepAliveInterval: "
                         + keepAliveTimeout + " > " + keepAliveInterval);
             }
-            return new PoolSettings(this, jitter);
+            return new PoolSettings(this, total, perEndpoint, jitter);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.tether.core.codec.Codec;
 import dev.tether.core.codec.KeepAlivePing;
 import dev.tether.pool.internal.ClientCore;
 import dev.tether.pool.internal.Connectors;
+import dev.tether.pool.internal.DependencyGuard;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsMaterialSource;
 import java.util.ArrayList;
@@ -238,8 +239,11 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
          *
          * @throws IllegalStateException when no endpoint was given
          * @throws IllegalArgumentException when settings contradict each other, naming the values
+         * @throws IllegalStateException also when commons-pool2 or resilience4j on the class path is older than
+         *         Tether needs, naming the version found, the version needed and the fix
          */
         public TetherClient<Req, Resp> build() {
+            DependencyGuard.requireSupportedVersions();
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required");
             }

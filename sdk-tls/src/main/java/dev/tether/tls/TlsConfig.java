@@ -1,6 +1,7 @@
 package dev.tether.tls;
 
 import dev.tether.tls.internal.KeySource;
+import dev.tether.tls.internal.StandardInputs;
 import dev.tether.tls.internal.TlsMaterial;
 import dev.tether.tls.internal.TrustSource;
 import java.nio.file.Path;
@@ -15,6 +16,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Everything a TLS connection needs: protocols, cipher suites, trust, key material for mutual TLS, hostname
@@ -73,6 +79,9 @@ public final class TlsConfig {
     private final RevocationMode revocation;
     private final Duration revocationTimeout;
     private final TlsMaterial material;
+    private final StandardInputs standardInputs;
+    private final KeyManagerFactory keyManagerFactory;
+    private final TrustManagerFactory trustManagerFactory;
 
     private TlsConfig(Builder b) {
         protocols = List.copyOf(b.protocols);
@@ -89,7 +98,11 @@ public final class TlsConfig {
         legacyCbc = b.legacyCbc;
         revocation = b.revocation;
         revocationTimeout = b.revocationTimeout;
+        standardInputs = b.standardInputs();
+        keyManagerFactory = b.keyManagerFactory;
+        trustManagerFactory = b.trustManagerFactory;
         material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites,
+                standardInputs,
                 revocation == RevocationMode.OFF ? null : RevocationChecker.create(revocation, revocationTimeout));
     }
 
@@ -120,6 +133,9 @@ public final class TlsConfig {
         b.legacyCbc = legacyCbc;
         b.revocation = revocation;
         b.revocationTimeout = revocationTimeout;
+        b.standardInputs = standardInputs;
+        b.keyManagerFactory = keyManagerFactory;
+        b.trustManagerFactory = trustManagerFactory;
         return b;
     }
 
@@ -213,9 +229,12 @@ public final class TlsConfig {
         return material.certificateChain();
     }
 
-    /** Whether key material (a certificate and private key) is configured. */
+    /**
+     * Whether key material (a certificate and private key) is configured. With {@link Builder#sslContext} it is
+     * assumed to be: the context's key managers are its own.
+     */
     public boolean hasKeyMaterial() {
-        return !material.certificateChain().isEmpty();
+        return !material.certificateChain().isEmpty() || material.applicationContext();
     }
 
     /** Describes the configured trust, for messages: which files or stores, how many CAs. */
@@ -240,7 +259,8 @@ public final class TlsConfig {
     public String toString() {
         return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty()
                 ? (legacyCbc ? "Tether defaults + legacy CBC" : "Tether defaults (AEAD only)") : cipherSuites)
-                + ", trust=" + trustDescription() + ", keyMaterial=" + (keySource == null ? "none" : keySource)
+                + ", trust=" + trustDescription() + ", keyMaterial=" + (keySource != null ? keySource
+                        : standardInputs.keyDescription() != null ? standardInputs.keyDescription() : "none")
                 + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
@@ -268,6 +288,9 @@ public final class TlsConfig {
         private boolean legacyCbc;
         private RevocationMode revocation = RevocationMode.OFF;
         private Duration revocationTimeout = Duration.ofSeconds(5);
+        private StandardInputs standardInputs = StandardInputs.NONE;
+        private KeyManagerFactory keyManagerFactory;
+        private TrustManagerFactory trustManagerFactory;
 
         private Builder() {
         }
@@ -416,7 +439,123 @@ public final class TlsConfig {
         /** Removes key material set earlier. */
         public Builder noKeyMaterial() {
             keySource = null;
+            keyManagerFactory = null;
+            standardInputs = standardInputs.withoutKeyManager();
             return this;
+        }
+
+        /**
+         * Uses an {@link SSLContext} the application built (a Spring Boot SSL bundle's, a PKCS#11 or HSM setup,
+         * sslcontext-kickstart's) for key material and trust, in place of every key and trust setting here.
+         * Protocols, cipher suites, ALPN and SNI still apply, and so does hostname verification, done by the
+         * JDK's {@code HTTPS} endpoint identification since Tether's own check cannot sit inside the context.
+         * Certificate pins cannot be applied ({@link #build()} refuses them): give the context's trust manager
+         * with {@link #trustManager} instead. Sessions are cached in the context, shared with its other users.
+         *
+         * <p>Hot reload: the context is used as given for every new connection; a {@link ReloadingTlsConfig}
+         * has no files to watch for it. A context whose managers swap their material themselves takes effect
+         * on the next handshake; otherwise build a new {@code TlsConfig}.
+         */
+        public Builder sslContext(SSLContext context) {
+            Objects.requireNonNull(context, "context");
+            standardInputs = standardInputs.withContext(context, "an SSLContext from the application ("
+                    + context.getProtocol() + ", provider " + context.getProvider().getName() + ")");
+            keySource = null;
+            keyManagerFactory = null;
+            trustManagerFactory = null;
+            return this;
+        }
+
+        /**
+         * Key material from the application's key manager (for example one backed by an HSM or a Vault
+         * agent), in place of {@link #keyMaterial}/{@link #keyStore}. It is asked on every handshake, so one that
+         * swaps its certificate is picked up by the next new connection without a reload; a plain
+         * {@link X509KeyManager} is adapted so that it also answers on an {@code SSLEngine}.
+         */
+        public Builder keyManager(X509KeyManager keyManager) {
+            Objects.requireNonNull(keyManager, "keyManager");
+            standardInputs = standardInputs.withKeyManager(keyManager, "key manager "
+                    + keyManager.getClass().getName());
+            keySource = null;
+            keyManagerFactory = null;
+            return this;
+        }
+
+        /**
+         * Key material from an initialised {@link KeyManagerFactory}: its first {@link X509KeyManager}, taken
+         * when {@link #build()} runs. Hot reload: {@link ReloadingTlsConfig#checkNow()} takes it again only
+         * when a watched file changed; re-initialising the factory does nothing on its own.
+         */
+        public Builder keyManagerFactory(KeyManagerFactory factory) {
+            Objects.requireNonNull(factory, "factory");
+            keyManager(firstX509(factory.getKeyManagers(), X509KeyManager.class, "KeyManagerFactory "
+                    + factory.getAlgorithm()));
+            keyManagerFactory = factory;
+            return this;
+        }
+
+        /**
+         * Trust from the application's trust manager, in place of every other trust setting (it cannot be
+         * combined with {@link #trustPemFile} and the like). Tether still checks validity dates, the server's
+         * name and pins on top of it. It is asked on every handshake, so one that changes its CAs takes effect
+         * on the next new connection without a reload.
+         */
+        public Builder trustManager(X509TrustManager trustManager) {
+            Objects.requireNonNull(trustManager, "trustManager");
+            standardInputs = standardInputs.withTrustManager(trustManager, "trust manager "
+                    + trustManager.getClass().getName());
+            trustManagerFactory = null;
+            return this;
+        }
+
+        /**
+         * Trust from an initialised {@link TrustManagerFactory}: its first {@link X509TrustManager}, taken when
+         * {@link #build()} runs; otherwise as {@link #trustManager}. Hot reload as for
+         * {@link #keyManagerFactory}.
+         */
+        public Builder trustManagerFactory(TrustManagerFactory factory) {
+            Objects.requireNonNull(factory, "factory");
+            trustManager(firstX509(factory.getTrustManagers(), X509TrustManager.class, "TrustManagerFactory "
+                    + factory.getAlgorithm()));
+            trustManagerFactory = factory;
+            return this;
+        }
+
+        private static <T> T firstX509(Object[] managers, Class<T> type, String what) {
+            if (managers != null) {
+                for (Object m : managers) {
+                    if (type.isInstance(m)) {
+                        return type.cast(m);
+                    }
+                }
+            }
+            throw new TlsConfigException(what + " has no " + type.getSimpleName() + "; is it initialised?");
+        }
+
+        /** The standard inputs, with factories asked again (a reload goes through here). */
+        private StandardInputs standardInputs() {
+            StandardInputs std = standardInputs;
+            if (keyManagerFactory != null) {
+                std = std.withKeyManager(firstX509(keyManagerFactory.getKeyManagers(), X509KeyManager.class,
+                        "KeyManagerFactory " + keyManagerFactory.getAlgorithm()), std.keyDescription());
+            }
+            if (trustManagerFactory != null) {
+                std = std.withTrustManager(firstX509(trustManagerFactory.getTrustManagers(), X509TrustManager.class,
+                        "TrustManagerFactory " + trustManagerFactory.getAlgorithm()), std.trustDescription());
+            }
+            if ((std.context() != null || std.trustManager() != null) && !trust.build().isDefault()) {
+                throw new TlsConfigException((std.context() != null ? "sslContext" : "trustManager")
+                        + " replaces Tether's trust settings and cannot be combined with trustPemFile, trustStore or"
+                        + " trustCertificates");
+            }
+            if (std.context() != null && keySource != null) {
+                throw new TlsConfigException("sslContext brings its own key material and cannot be combined with"
+                        + " keyMaterial or keyStore");
+            }
+            if (std.keyManager() != null && keySource != null) {
+                throw new TlsConfigException("keyManager cannot be combined with keyMaterial or keyStore; use one");
+            }
+            return std;
         }
 
         /**

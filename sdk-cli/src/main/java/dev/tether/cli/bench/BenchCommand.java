@@ -38,10 +38,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Load-test an echo endpoint through Tether's pooled client: concurrent callers send a payload and",
-            "check that it comes back. Reports throughput, errors by type, retries, connection reuse and",
-            "latency percentiles (HdrHistogram); --json and --report write them to files.",
-            "Try it against 'tether serve' (raw echo works with every --protocol) or a Redis with --protocol resp.",
+            "Load-test an echo endpoint through Tether's pooled client and report throughput and latency.",
+            "",
+            "Concurrent callers send a payload and check that it comes back. Reports throughput, errors by "
+                + "type, retries, connection reuse, what TLS negotiated (protocol, cipher suite, ALPN, "
+                + "resumption, server certificate) and latency percentiles (HdrHistogram); --json and --report "
+                + "write them to files. Try it against 'tether serve' (raw echo works with every --protocol) or "
+                + "a Redis with --protocol resp.",
             ""},
         usageHelpAutoWidth = true,
         sortOptions = false,

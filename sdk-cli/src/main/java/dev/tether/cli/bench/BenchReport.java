@@ -2,6 +2,7 @@ package dev.tether.cli.bench;
 
 import dev.tether.pool.DestroyReason;
 import dev.tether.pool.EndpointStats;
+import dev.tether.tls.TlsSessionInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,6 +33,7 @@ public final class BenchReport {
     private final long reuses;
     private final Map<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
     private final List<Outages.Outage> outages;
+    private final Optional<TlsSessionInfo> session;
 
     public BenchReport(Setup setup, LoadRun run, Map<?, EndpointStats> stats) {
         this(setup, run, stats, List.of());
@@ -46,7 +48,9 @@ public final class BenchReport {
         long c = 0;
         long a = 0;
         long u = 0;
+        TlsSessionInfo newest = null;
         for (EndpointStats s : stats.values()) {
+            newest = s.tlsSession().orElse(newest);
             r += s.retries();
             c += s.created();
             a += s.acquires();
@@ -57,6 +61,12 @@ public final class BenchReport {
         connectionsCreated = c;
         acquires = a;
         reuses = u;
+        session = Optional.ofNullable(newest);
+    }
+
+    /** What the newest TLS connection negotiated, from the client's stats; empty for plain TCP. */
+    public Optional<TlsSessionInfo> session() {
+        return session;
     }
 
     public Setup setup() {
@@ -100,6 +110,12 @@ public final class BenchReport {
             Map<String, Object> tls = new LinkedHashMap<>();
             tls.put("protocol", setup.tlsProtocol().get());
             tls.put("cipherSuite", setup.cipherSuite().orElse(null));
+            session.ifPresent(s -> {
+                tls.put("alpn", s.applicationProtocol().orElse(null));
+                tls.put("resumed", s.resumed());
+                tls.put("peerSubject", s.peerSubject().orElse(null));
+                tls.put("peerChainLength", s.peerCertificates().size());
+            });
             m.put("tls", tls);
         } else {
             m.put("tls", null);
@@ -187,6 +203,14 @@ public final class BenchReport {
         }
         if (setup.tlsProtocol().isPresent()) {
             row(out, "TLS", setup.tlsProtocol().get() + " " + setup.cipherSuite().orElse(""));
+            session.ifPresent(s -> {
+                row(out, "ALPN", s.applicationProtocol().orElse("none negotiated"));
+                row(out, "resumed", s.resumed() ? "yes (newest connection resumed an earlier session)"
+                        : "no (newest connection made a full handshake)");
+                row(out, "server cert", s.peerSubject().orElse("none") + ", chain of "
+                        + s.peerCertificates().size() + (s.peerCertificates().isEmpty() ? ""
+                        : ", issued by " + s.peerCertificates().get(0).getIssuerX500Principal().getName()));
+            });
         }
         row(out, "latency (µs)", String.format(Locale.ROOT, "p50 %s   p90 %s   p99 %s   p99.9 %s   max %s",
                 micros(run.latencyMicros(50)), micros(run.latencyMicros(90)), micros(run.latencyMicros(99)),

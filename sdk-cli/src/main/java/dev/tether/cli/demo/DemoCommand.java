@@ -48,9 +48,11 @@ import picocli.CommandLine.Option;
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run Tether end to end: create a development PKI in certs/dev (if absent), start a mutual-TLS echo",
-            "server in this process, make pooled idempotent calls to it for about ten seconds, restart the",
-            "server halfway so retries and pool recovery show, then summarise. Needs nothing else.",
+            "Run Tether end to end against an in-process mutual-TLS echo server, with a restart halfway.",
+            "",
+            "Creates a development PKI in certs/dev (if absent), starts a mutual-TLS echo server in this "
+                + "process, makes pooled idempotent calls to it for about ten seconds, restarts the server "
+                + "halfway so retries and pool recovery show, then summarises. Needs nothing else.",
             ""},
         usageHelpAutoWidth = true,
         sortOptions = false,

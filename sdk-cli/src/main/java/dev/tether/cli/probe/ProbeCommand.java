@@ -26,9 +26,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "probe",
         mixinStandardHelpOptions = true,
         description = {
-            "Diagnose a TLS endpoint: connect and handshake as a Tether client would, then report what was",
-            "negotiated and the certificate chain, or explain plainly why it failed and what to do.",
-            "Hostname verification is always on. Nothing is sent after the handshake.",
+            "Diagnose a TLS endpoint: handshake as a Tether client would and report the outcome.",
+            "",
+            "Connects and handshakes as a Tether client would, then reports what was negotiated and the "
+                + "certificate chain, or explains plainly why it failed and what to do. Hostname verification "
+                + "is always on. Nothing is sent after the handshake.",
             ""},
         usageHelpAutoWidth = true,
         sortOptions = false,

@@ -12,11 +12,11 @@ import dev.tether.core.TransportOptions;
 import dev.tether.tls.CertificateValidityException;
 import dev.tether.tls.HostnameMismatchException;
 import dev.tether.tls.NoCommonProtocolException;
+import dev.tether.tls.ServerIdentity;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsConnector;
 import dev.tether.tls.UntrustedCertificateException;
-import dev.tether.tls.internal.HostnameMatcher;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -77,7 +77,7 @@ final class Prober {
             report.revocation = connection.revocationStatus().orElse(null);
             report.stapled = stapled(connection);
             report.nameMatched = report.chain.isEmpty() ? null
-                    : HostnameMatcher.matches(report.serverName, report.chain.get(0));
+                    : ServerIdentity.matches(report.serverName, report.chain.get(0));
             Certificate[] local = connection.session().getLocalCertificates();
             if (local != null && local.length > 0 && local[0] instanceof X509Certificate leaf) {
                 report.clientCertificateSent = leaf.getSubjectX500Principal().getName();
@@ -178,7 +178,7 @@ final class Prober {
                     Deadline.after(timeout));
         }
         report.chain = chain;
-        report.nameMatched = chain.isEmpty() ? null : HostnameMatcher.matches(report.serverName, chain.get(0));
+        report.nameMatched = chain.isEmpty() ? null : ServerIdentity.matches(report.serverName, chain.get(0));
         return report;
     }
 

@@ -1,5 +1,6 @@
 package dev.tether.cli.probe;
 
+import dev.tether.cli.internal.TlsVersionOptions;
 import dev.tether.cli.internal.UsageException;
 import dev.tether.core.Endpoint;
 import dev.tether.tls.TlsConfig;
@@ -8,12 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The TLS client options shared by {@code tether probe} and {@code tether bench}: whom to trust, which client
  * certificate to present, which name to ask for and verify, which protocol versions and ALPN protocols to
- * offer. Hostname verification stays on; there is no option to turn it off.
+ * offer. Hostname verification stays on; there is no option to turn it off. The version options are the
+ * {@link TlsVersionOptions} mixin that {@code tether serve} uses too.
  */
 public final class TlsClientOptions {
     @Option(names = "--ca", paramLabel = "FILE",
@@ -31,11 +34,8 @@ public final class TlsClientOptions {
             description = "Server name to send (SNI) and to verify the certificate against, instead of HOST.")
     String serverName;
 
-    @Option(names = "--tls1.2", description = "Offer TLS 1.2 only.")
-    boolean tls12;
-
-    @Option(names = "--tls1.3", description = "Offer TLS 1.3 only.")
-    boolean tls13;
+    @Mixin
+    TlsVersionOptions versions = new TlsVersionOptions();
 
     @Option(names = "--alpn", paramLabel = "PROTOCOL", split = ",",
             description = "ALPN protocols to offer, in preference order (e.g. h2,http/1.1).")
@@ -43,7 +43,7 @@ public final class TlsClientOptions {
 
     /** Whether any TLS option was given (bench turns TLS on when one is). */
     public boolean anyGiven() {
-        return ca != null || certificate != null || key != null || serverName != null || tls12 || tls13
+        return ca != null || certificate != null || key != null || serverName != null || versions.anyGiven()
                 || !alpn.isEmpty();
     }
 
@@ -59,13 +59,7 @@ public final class TlsClientOptions {
 
     /** The protocol versions to offer. */
     public List<String> protocols() {
-        if (tls12 && !tls13) {
-            return List.of("TLSv1.2");
-        }
-        if (tls13 && !tls12) {
-            return List.of("TLSv1.3");
-        }
-        return TlsConfig.SUPPORTED_PROTOCOLS;
+        return versions.protocols();
     }
 
     /** {@code endpoint} with the {@code --sni} name, when one was given. */

@@ -2,6 +2,7 @@ package dev.tether.cli.serve;
 
 import dev.tether.cli.internal.DurationConverter;
 import dev.tether.cli.internal.Threads;
+import dev.tether.cli.internal.TlsVersionOptions;
 import dev.tether.cli.internal.UsageException;
 import dev.tether.core.TetherException;
 import dev.tether.tls.ClientAuth;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,9 +29,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run an echo server on Tether's own TLS server side: every message a client sends comes back.",
-            "Plain TCP by default; TLS with --cert and --key; mutual TLS (client certificates required) with",
-            "--client-ca as well. Prints one line per connection (peer, TLS protocol, cipher, client",
-            "certificate subject; never payloads). Stops cleanly on Ctrl-C or SIGTERM.",
+            "",
+            "Plain TCP by default; TLS with --cert and --key; mutual TLS (client certificates required) with "
+                + "--client-ca as well. Prints one line per connection (peer, TLS protocol, cipher, client "
+                + "certificate subject; never payloads). Stops cleanly on Ctrl-C or SIGTERM.",
             "",
             "Example (after 'tether certs init'):",
             "  tether serve --port 7443 --protocol line --cert certs/dev/server.crt --key certs/dev/server.key "
@@ -65,11 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Require client certificates issued by the CA(s) in FILE (PEM): mutual TLS.")
     Path clientCa;
 
-    @Option(names = "--tls1.2", description = "Allow TLS 1.2 only.")
-    boolean tls12;
-
-    @Option(names = "--tls1.3", description = "Allow TLS 1.3 only.")
-    boolean tls13;
+    @Mixin
+    TlsVersionOptions versions = new TlsVersionOptions();
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = DurationConverter.class,
@@ -118,17 +118,13 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--cert and --key go together: give both for TLS, or neither for plain TCP");
         }
         if (certificate == null) {
-            if (clientCa != null || tls12 || tls13) {
+            if (clientCa != null || versions.anyGiven()) {
                 throw new UsageException("--client-ca, --tls1.2 and --tls1.3 need TLS: add --cert and --key");
             }
             return null;
         }
-        TlsConfig.Builder b = TlsConfig.builder().keyMaterial(certificate, key);
-        if (tls12 && !tls13) {
-            b.protocols("TLSv1.2");
-        } else if (tls13 && !tls12) {
-            b.protocols("TLSv1.3");
-        }
+        TlsConfig.Builder b = TlsConfig.builder().keyMaterial(certificate, key)
+                .protocols(versions.protocols().toArray(new String[0]));
         if (clientCa != null) {
             b.trustPemFile(clientCa).clientAuth(ClientAuth.REQUIRED);
         }

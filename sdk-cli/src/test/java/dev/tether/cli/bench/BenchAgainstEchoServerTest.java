@@ -97,9 +97,13 @@ class BenchAgainstEchoServerTest {
                     "--key", certs.clientKeyFile().toString(), "-n", "500", "-c", "2", "--payload", "1000",
                     "--idempotent", "--json", json.toString());
             assertThat(r.exitCode()).as(r.toString()).isZero();
-            assertThat(r.out()).contains("TLS            TLSv1.3 TLS_");
+            assertThat(r.out()).contains("TLS            TLSv1.3 TLS_")
+                    .contains("ALPN           none negotiated")
+                    .containsPattern("resumed        (yes|no) ")
+                    .contains("server cert    CN=localhost, chain of 1, issued by CN=Tether Test CA");
             Object doc = MiniJson.parse(Files.readString(json, StandardCharsets.UTF_8));
             assertThat(get(doc, "tls", "protocol")).isEqualTo("TLSv1.3");
+            assertThat(get(doc, "tls", "peerSubject")).isEqualTo("CN=localhost");
             assertThat(get(doc, "idempotent")).isEqualTo(Boolean.TRUE);
             assertThat(number(doc, "payloadBytes")).isEqualTo(1000);
             assertThat(number(doc, "successes")).isEqualTo(500);

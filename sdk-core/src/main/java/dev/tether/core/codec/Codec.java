@@ -1,5 +1,6 @@
 package dev.tether.core.codec;
 
+import dev.tether.core.ErrorReplyException;
 import dev.tether.core.ProtocolViolationException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -61,6 +62,16 @@ public interface Codec<Req, Resp> {
 
     /** The application-level ping a pool may send on idle connections, if the protocol has one. */
     default Optional<KeepAlivePing<Req, Resp>> keepAlivePing() {
+        return Optional.empty();
+    }
+
+    /**
+     * The exception to throw for {@code response} when it is an error reply the caller asked to get as an
+     * exception (see {@link RespCodec#withErrorRepliesAsExceptions()}); empty for any other response, and
+     * always empty by default. A pool throws it to the caller after giving the healthy connection back, without
+     * a retry and without counting a breaker failure.
+     */
+    default Optional<ErrorReplyException> errorReply(Resp response) {
         return Optional.empty();
     }
 }

@@ -81,6 +81,16 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
         this.maxDepth = maxDepth;
     }
 
+    /**
+     * This codec, except that a pool throws each error reply ({@code -ERR ...}) to the caller as a
+     * {@link RespErrorException} instead of returning it as a value, so a caller cannot forget to check. The
+     * connection stays in the pool, the call is not retried, and the breaker counts the answer as a success.
+     * Keep-alive pings and {@link #decode} are unchanged.
+     */
+    public Codec<RespValue, RespValue> withErrorRepliesAsExceptions() {
+        return new RespErrorRepliesCodec(this);
+    }
+
     /** The default limits: 64 MiB frames and bulk strings, 1Mi elements per array and per reply, depth 32. */
     public static RespCodec create() {
         return DEFAULT;

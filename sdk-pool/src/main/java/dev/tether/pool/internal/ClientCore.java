@@ -4,6 +4,7 @@ import dev.tether.core.ConnectFailedException;
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
+import dev.tether.core.ErrorReplyException;
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
@@ -27,6 +28,8 @@ import dev.tether.pool.CallRejectedException;
 import dev.tether.pool.RetrySettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.pool.TetherClientListener;
+import dev.tether.pool.internal.jfr.CallEvent;
+import dev.tether.pool.internal.jfr.TetherEvents;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -182,7 +186,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         Deadline deadline = options.deadlineFromNow();
         enter();
         try {
-            return withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()), st -> attempt(request, st));
+            return withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()),
+                    st -> checked(attempt(request, st)));
         } finally {
             exit();
         }
@@ -207,7 +212,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         try {
             async.execute(() -> {
                 try {
-                    future.complete(withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()), st -> attempt(request, st)));
+                    future.complete(withRetries(new CallState(deadline, options.isIdempotent(), options.isWaitForReady()),
+                            st -> checked(attempt(request, st))));
                 } catch (Throwable t) {
                     future.completeExceptionally(t);
                 } finally {
@@ -221,7 +227,32 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
         return future;
     }
 
+    /**
+     * {@code response}, or the error reply the codec says to throw (after the healthy connection went back and
+     * the breaker saw a success; not retryable, so the retry loop stops).
+     */
+    Resp checked(Resp response) throws TetherException {
+        Optional<ErrorReplyException> error = config.codec().errorReply(response);
+        if (error.isPresent()) {
+            throw error.get();
+        }
+        return response;
+    }
+
+    /** {@link #retrying} inside a JFR call event. */
     private <T> T withRetries(CallState st, Attempt<T> attempt) throws TetherException {
+        CallEvent event = TetherEvents.beginCall();
+        try {
+            T result = retrying(st, attempt);
+            TetherEvents.callEnded(event, name, st.attempts + 1, st.idempotent, null);
+            return result;
+        } catch (TetherException e) {
+            TetherEvents.callEnded(event, name, st.attempts, st.idempotent, e);
+            throw e;
+        }
+    }
+
+    private <T> T retrying(CallState st, Attempt<T> attempt) throws TetherException {
         Retry.Context<Object> ctx = retryRules.begin();
         while (true) {
             try {
@@ -810,7 +841,8 @@ public final class ClientCore<Req, Resp> implements TetherClient<Req, Resp> {
                     pool.getNumIdle(ep.endpoint) + ready, ep.permits.getQueueLength(), ep.inFlight.get(), ep.created.sum(),
                     ep.destroyedByReason(), ep.acquires.sum(), ep.reuses.sum(), ep.retries.sum(),
                     Duration.ofNanos(ep.acquireMicrosAt(50) * 1000), Duration.ofNanos(ep.acquireMicrosAt(99) * 1000),
-                    Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState()));
+                    Duration.ofNanos(ep.acquireMicrosMax() * 1000), ep.breakerState(),
+                    Optional.ofNullable(ep.lastTlsSession)));
         }
         return out;
     }

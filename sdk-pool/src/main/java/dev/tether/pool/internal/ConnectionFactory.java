@@ -11,6 +11,9 @@ import dev.tether.core.codec.FramedConnection;
 import dev.tether.core.codec.KeepAlivePing;
 import dev.tether.pool.DestroyReason;
 import dev.tether.pool.PoolSettings;
+import dev.tether.pool.internal.jfr.TetherEvents;
+import dev.tether.tls.TlsConnection;
+import dev.tether.tls.TlsSessionInfo;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -135,6 +138,7 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         Deadline callerDeadline = CONNECT_DEADLINE.get();
         Deadline deadline = callerDeadline != null ? callerDeadline : Deadline.after(connectTimeout);
         long start = System.nanoTime();
+        TetherEvents.Opening opening = TetherEvents.opening();
         Connection connection;
         try {
             connection = connector.connect(endpoint, deadline);
@@ -172,6 +176,10 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.debug("opened connection to {} (local {}) in {}", endpoint, connection.localAddress(), took);
         listeners.connectionCreated(endpoint, took);
+        if (connection instanceof TlsConnection tls) {
+            pool.lastTlsSession = TlsSessionInfo.of(tls);
+        }
+        opening.opened(pool.clientName, endpoint, connection);
         return new DefaultPooledObject<>(pc);
     }
 
@@ -219,6 +227,8 @@ final class ConnectionFactory<Req, Resp> implements KeyedPooledObjectFactory<End
         pc.endpoint.recordDestroyed(reason);
         LOG.debug("closed connection to {} (local {}): {}", pc.endpoint, pc.connection.localAddress(), reason);
         listeners.connectionDestroyed(pc.endpoint.endpoint, reason);
+        TetherEvents.destroyed(pc.endpoint.clientName, pc.endpoint.endpoint, reason.name(),
+                System.nanoTime() - pc.createdNanos);
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.tether.core.Endpoint;
 import dev.tether.pool.BreakerState;
 import dev.tether.pool.CircuitBreakerSettings;
 import dev.tether.pool.DestroyReason;
+import dev.tether.pool.internal.jfr.TetherEvents;
+import dev.tether.tls.TlsSessionInfo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
@@ -28,6 +30,7 @@ final class EndpointPool {
     private static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
 
     final Endpoint endpoint;
+    final String clientName;
     final int index;
     /** One permit per connection this endpoint may have open; waiting for one is what "acquire" bounds. */
     final Semaphore permits;
@@ -46,6 +49,8 @@ final class EndpointPool {
     final ConcurrentLinkedDeque<PooledConnection<?, ?>> ready = new ConcurrentLinkedDeque<>();
     /** Callers that found no ready connection and went for a permit; a releasing caller then hands back. */
     final AtomicInteger waiters = new AtomicInteger();
+    /** What the newest TLS connection negotiated, for {@code stats()}; null for plain TCP or before one. */
+    volatile TlsSessionInfo lastTlsSession;
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
     private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
     final EndpointHealth health;
@@ -61,6 +66,7 @@ final class EndpointPool {
     EndpointPool(Endpoint endpoint, int index, int maxConnections, CircuitBreakerSettings settings, String clientName,
                  Listeners listeners, TimeSource time, Backoff reconnectBackoff) {
         this.endpoint = endpoint;
+        this.clientName = clientName;
         this.index = index;
         this.permits = new Semaphore(maxConnections, true);
         for (int i = 0; i < destroyed.length; i++) {
@@ -178,6 +184,7 @@ final class EndpointPool {
             reuses.increment();
         }
         acquireMicros.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, nanos / 1000)));
+        TetherEvents.acquired(clientName, endpoint, nanos, reused);
     }
 
     void recordDestroyed(DestroyReason reason) {

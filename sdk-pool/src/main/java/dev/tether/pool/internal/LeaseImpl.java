@@ -3,13 +3,17 @@ package dev.tether.pool.internal;
 import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Deadline;
 import dev.tether.core.Endpoint;
+import dev.tether.core.ErrorReplyException;
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
 import dev.tether.pool.DestroyReason;
 import dev.tether.pool.Lease;
+import dev.tether.tls.TlsConnection;
+import dev.tether.tls.TlsSessionInfo;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /** A {@link Lease}: one pooled connection lent to one caller until it closes the lease. */
 final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
@@ -42,12 +46,17 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     }
 
     @Override
+    public Optional<TlsSessionInfo> tlsSession() {
+        return pc.connection instanceof TlsConnection tls ? Optional.of(TlsSessionInfo.of(tls)) : Optional.empty();
+    }
+
+    @Override
     public Resp exchange(Req request, Duration timeout) throws TetherException {
         Objects.requireNonNull(request, "request");
         Deadline deadline = Deadline.after(timeout);
         ensureUsable();
         try {
-            return pc.framed.exchange(request, deadline);
+            return client.checked(pc.framed.exchange(request, deadline));
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
@@ -88,7 +97,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
             if (awaited > 0) {
                 awaited--;
             }
-            return response;
+            return client.checked(response);
         } catch (TetherException e) {
             noteFailure(e);
             throw e;
@@ -99,8 +108,9 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     }
 
     private void noteFailure(TetherException e) {
-        // A request the codec refused was never written; anything else leaves the stream in an unknown state.
-        if (!(e instanceof ProtocolViolationException && e.requestNotSent())) {
+        // A request the codec refused was never written, and an error reply is a whole answer; anything else
+        // leaves the stream in an unknown state.
+        if (!(e instanceof ProtocolViolationException && e.requestNotSent()) && !(e instanceof ErrorReplyException)) {
             failed = true;
         }
     }

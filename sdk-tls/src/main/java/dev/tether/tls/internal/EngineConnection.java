@@ -149,6 +149,10 @@ public final class EngineConnection implements TlsConnection {
                     : context.createSSLEngine();
             engine.setUseClientMode(true);
             SSLParameters p = baseParameters(engine, config);
+            if (material.applicationContext() && config.hostnameVerification()) {
+                // The application's SSLContext has its own trust managers, without Tether's name check.
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+            }
             if (name != null && !IpLiterals.isIpLiteral(name)) {
                 try {
                     p.setServerNames(List.of(new SNIHostName(name)));

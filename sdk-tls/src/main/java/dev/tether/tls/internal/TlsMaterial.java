@@ -10,6 +10,8 @@ import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The loaded form of a config: an {@link SSLContext} with Tether's trust policy and key material. Each
@@ -22,27 +24,63 @@ public final class TlsMaterial {
     private final List<X509Certificate> certificateChain;
     private final String trustDescription;
     private final ResumptionMemory resumptionMemory = new ResumptionMemory();
+    private final boolean applicationContext;
 
-    private TlsMaterial(SSLContext context, List<X509Certificate> certificateChain, String trustDescription) {
+    private TlsMaterial(SSLContext context, List<X509Certificate> certificateChain, String trustDescription,
+                        boolean applicationContext) {
         this.context = context;
         this.certificateChain = certificateChain;
         this.trustDescription = trustDescription;
+        this.applicationContext = applicationContext;
     }
 
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites) {
-        return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, null);
+        return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, StandardInputs.NONE, null);
     }
 
-    /** As above, with a revocation checker for server certificates (null or mode OFF: no checking). */
+    /**
+     * Loads Tether's own settings, or takes the application's {@code std} inputs in their place. Key and trust
+     * managers are wrapped like Tether's own (dates, host name and pins still checked); an SSLContext is used as
+     * it is, so only the engine-level settings (protocols, suites, ALPN, SNI, the JDK's host name check) apply.
+     * {@code revocation} checks server certificates (null: no checking); it cannot reach inside an SSLContext.
+     */
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
-                                   List<String> protocols, List<String> cipherSuites, RevocationChecker revocation) {
-        TrustSource.Loaded loadedTrust = trust.load();
-        KeySource.Loaded loadedKey = keys == null ? null : keys.load();
-        List<X509Certificate> chain = loadedKey == null ? List.of() : loadedKey.chain();
-        PolicyTrustManager tm = new PolicyTrustManager(loadedTrust.trustManager(), loadedTrust.description(),
-                verifyHostname, pins, revocation);
-        SingleKeyManager km = new SingleKeyManager(loadedKey == null ? null : loadedKey.key(), chain);
+                                   List<String> protocols, List<String> cipherSuites, StandardInputs std,
+                                   RevocationChecker revocation) {
+        if (std.context() != null) {
+            if (!pins.isEmpty()) {
+                throw new TlsConfigException("certificate pins cannot be checked inside an SSLContext the application"
+                        + " built; give its trust manager (trustManager or trustManagerFactory) instead of sslContext");
+            }
+            if (revocation != null) {
+                throw new TlsConfigException("revocation cannot be checked inside an SSLContext the application built;"
+                        + " give its trust manager (trustManager or trustManagerFactory) instead of sslContext");
+            }
+            checkProtocols(std.context(), protocols);
+            return new TlsMaterial(std.context(), List.of(), std.trustDescription(), true);
+        }
+        X509ExtendedTrustManager pkix;
+        String trustDescription;
+        if (std.trustManager() != null) {
+            pkix = std.trustManager();
+            trustDescription = std.trustDescription();
+        } else {
+            TrustSource.Loaded loadedTrust = trust.load();
+            pkix = loadedTrust.trustManager();
+            trustDescription = loadedTrust.description();
+        }
+        PolicyTrustManager tm = new PolicyTrustManager(pkix, trustDescription, verifyHostname, pins, revocation);
+        List<X509Certificate> chain;
+        X509ExtendedKeyManager km;
+        if (std.keyManager() != null) {
+            chain = std.chainOf();
+            km = std.keyManager();
+        } else {
+            KeySource.Loaded loadedKey = keys == null ? null : keys.load();
+            chain = loadedKey == null ? List.of() : loadedKey.chain();
+            km = new SingleKeyManager(loadedKey == null ? null : loadedKey.key(), chain);
+        }
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {km}, new TrustManager[] {tm}, null);
@@ -52,10 +90,27 @@ public final class TlsMaterial {
                     throw new TlsConfigException("protocol " + p + " is not supported by this JDK: " + supportedProtocols);
                 }
             }
-            return new TlsMaterial(context, chain, loadedTrust.description());
+            return new TlsMaterial(context, chain, trustDescription, false);
         } catch (GeneralSecurityException e) {
             throw new TlsConfigException("cannot create the TLS context: " + e.getMessage(), e);
         }
+    }
+
+    private static void checkProtocols(SSLContext context, List<String> protocols) {
+        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
+        for (String p : protocols) {
+            if (!supported.contains(p)) {
+                throw new TlsConfigException("protocol " + p + " is not supported by the SSLContext: " + supported);
+            }
+        }
+    }
+
+    /**
+     * True when the context is the application's: Tether's trust policy is not inside it, so the JDK checks
+     * the server's name (endpoint identification {@code HTTPS}) when hostname verification is on.
+     */
+    public boolean applicationContext() {
+        return applicationContext;
     }
 
     /** The cipher suites this JDK can enable. */

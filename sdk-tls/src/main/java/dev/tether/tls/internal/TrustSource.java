@@ -45,6 +45,11 @@ public final class TrustSource {
         return b;
     }
 
+    /** True when no trust was configured, so the JDK default trust store would be used. */
+    public boolean isDefault() {
+        return pemFiles.isEmpty() && stores.isEmpty() && certificates.isEmpty();
+    }
+
     public List<Path> files() {
         List<Path> files = new ArrayList<>(pemFiles);
         stores.forEach(s -> files.add(s.path()));
