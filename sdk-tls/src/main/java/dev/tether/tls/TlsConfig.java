@@ -46,6 +46,7 @@ public final class TlsConfig {
     private final Duration handshakeTimeout;
     private final Duration closeNotifyTimeout;
     private final ClientAuth clientAuth;
+    private final TlsProvider provider;
     private final TlsMaterial material;
 
     private TlsConfig(Builder b) {
@@ -60,7 +61,9 @@ public final class TlsConfig {
         handshakeTimeout = b.handshakeTimeout;
         closeNotifyTimeout = b.closeNotifyTimeout;
         clientAuth = b.clientAuth;
-        material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites);
+        provider = b.provider;
+        material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites, provider,
+                applicationProtocols, clientAuth, sessionResumption);
     }
 
     /** A builder with the defaults described above. */
@@ -87,6 +90,7 @@ public final class TlsConfig {
         b.handshakeTimeout = handshakeTimeout;
         b.closeNotifyTimeout = closeNotifyTimeout;
         b.clientAuth = clientAuth;
+        b.provider = provider;
         return b;
     }
 
@@ -135,6 +139,16 @@ public final class TlsConfig {
         return clientAuth;
     }
 
+    /** The TLS provider asked for (see {@link Builder#provider}). */
+    public TlsProvider provider() {
+        return provider;
+    }
+
+    /** The TLS implementation connections made with this config use: {@code JDK} or {@code OpenSSL}. */
+    public String providerInUse() {
+        return material.engines().providerName();
+    }
+
     /** This side's certificate chain (leaf first), when key material is configured. */
     public List<X509Certificate> certificateChain() {
         return material.certificateChain();
@@ -170,7 +184,7 @@ public final class TlsConfig {
                 + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
-                + ", clientAuth=" + clientAuth + "]";
+                + ", clientAuth=" + clientAuth + ", provider=" + provider + "]";
     }
 
     /**
@@ -191,8 +205,20 @@ public final class TlsConfig {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration closeNotifyTimeout = Duration.ofSeconds(1);
         private ClientAuth clientAuth = ClientAuth.NONE;
+        private TlsProvider provider = TlsProvider.defaultProvider();
 
         private Builder() {
+        }
+
+        /**
+         * The TLS implementation: {@link TlsProvider#JDK} (the default, unless the system property
+         * {@value TlsProvider#DEFAULT_PROPERTY} says otherwise), {@link TlsProvider#OPENSSL} (needs the
+         * {@code sdk-tls-openssl} module; {@link #build()} fails with {@link TlsProviderUnavailableException}
+         * when it cannot run) or {@link TlsProvider#PREFER_OPENSSL}.
+         */
+        public Builder provider(TlsProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
         }
 
         /** Protocol versions to enable: {@code TLSv1.3} and/or {@code TLSv1.2}. */

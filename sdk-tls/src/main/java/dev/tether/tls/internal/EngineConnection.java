@@ -14,6 +14,7 @@ import dev.tether.tls.NotTlsException;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsHandshakeException;
+import dev.tether.tls.spi.TlsEngineFactory;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -73,6 +73,9 @@ public final class EngineConnection implements TlsConnection {
     private final long generation;
     private final boolean clientMode;
     private final HandshakeObserver observer;
+    /** Where the engine came from; it frees the engine's native resources (OpenSSL) once, on close. */
+    private final TlsEngineFactory engines;
+    private final AtomicBoolean engineReleased = new AtomicBoolean();
 
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -94,12 +97,16 @@ public final class EngineConnection implements TlsConnection {
     /** The session's packet size, cached: JDK 17's {@code getSession()} takes the engine's lock on every call. */
     private volatile int packetSize;
     private volatile int applicationSize;
+    /** Set by the handshake after an unwrap that consumed input but still wants more (see unwrapHandshake). */
+    private boolean unwrapAgainBeforeReceive;
     /** Whether a TLS record has been seen from the peer (checked once for "is this TLS at all"). */
     private boolean firstRecordChecked;
 
-    private EngineConnection(Connection transport, SSLEngine engine, Endpoint endpoint, TlsConfig config,
-                             long generation, boolean clientMode, HandshakeObserver observer, BufferPool pool) {
+    private EngineConnection(Connection transport, TlsEngineFactory engines, SSLEngine engine, Endpoint endpoint,
+                             TlsConfig config, long generation, boolean clientMode, HandshakeObserver observer,
+                             BufferPool pool) {
         this.transport = transport;
+        this.engines = engines;
         this.engine = engine;
         this.endpoint = endpoint;
         this.config = config;
@@ -121,6 +128,8 @@ public final class EngineConnection implements TlsConnection {
     public static EngineConnection client(Connection transport, Endpoint endpoint, TlsConfig config,
                                           TlsMaterial material, long generation, Deadline deadline)
             throws TetherException {
+        TlsEngineFactory engines = material.engines();
+        SSLEngine engine = null;
         try {
             String name = endpoint.tlsName().orElse(null);
             if (name == null && config.hostnameVerification()) {
@@ -128,11 +137,10 @@ public final class EngineConnection implements TlsConnection {
                         + " host name; give it one with Endpoint.withServerName(name), or call"
                         + " TlsConfig.Builder.insecureDisableHostnameVerification()", endpoint, null);
             }
-            SSLContext context = material.context();
-            // The JDK caches client sessions by peer host and port: an engine without them never resumes.
-            SSLEngine engine = config.sessionResumption() && name != null
-                    ? context.createSSLEngine(name, endpoint.isUnix() ? -1 : endpoint.port())
-                    : context.createSSLEngine();
+            // Client sessions are cached by peer host and port: an engine without them never resumes.
+            engine = config.sessionResumption() && name != null
+                    ? engines.newClientEngine(name, endpoint.isUnix() ? -1 : endpoint.port())
+                    : engines.newClientEngine(null, -1);
             engine.setUseClientMode(true);
             SSLParameters p = baseParameters(engine, config);
             if (name != null && !IpLiterals.isIpLiteral(name)) {
@@ -147,12 +155,13 @@ public final class EngineConnection implements TlsConnection {
             }
             engine.setSSLParameters(p);
             HandshakeObserver observer = new HandshakeObserver(config.hostnameVerification() ? name : null);
-            EngineConnection c = new EngineConnection(transport, engine, endpoint, config, generation, true,
+            EngineConnection c = new EngineConnection(transport, engines, engine, endpoint, config, generation, true,
                     observer, BufferPool.SHARED);
             c.handshake(deadline);
             return c;
         } catch (TetherException | RuntimeException e) {
             transport.close();
+            releaseQuietly(engines, engine);
             throw e;
         }
     }
@@ -160,12 +169,14 @@ public final class EngineConnection implements TlsConnection {
     /** Runs a server handshake over an accepted {@code transport}. On failure the transport is closed. */
     public static EngineConnection server(Connection transport, TlsConfig config, TlsMaterial material,
                                           long generation, Deadline deadline) throws TetherException {
+        TlsEngineFactory engines = material.engines();
+        SSLEngine engine = null;
         try {
             if (!config.hasKeyMaterial()) {
                 throw new TlsHandshakeException("a TLS server needs a certificate and private key; configure them with"
                         + " TlsConfig.Builder.keyMaterial or keyStore", transport.endpoint(), null);
             }
-            SSLEngine engine = material.context().createSSLEngine();
+            engine = engines.newServerEngine();
             engine.setUseClientMode(false);
             SSLParameters p = baseParameters(engine, config);
             if (config.clientAuth() == ClientAuth.REQUIRED) {
@@ -174,13 +185,25 @@ public final class EngineConnection implements TlsConnection {
                 p.setWantClientAuth(true);
             }
             engine.setSSLParameters(p);
-            EngineConnection c = new EngineConnection(transport, engine, transport.endpoint(), config, generation,
-                    false, new HandshakeObserver(null), BufferPool.SHARED);
+            EngineConnection c = new EngineConnection(transport, engines, engine, transport.endpoint(), config,
+                    generation, false, new HandshakeObserver(null), BufferPool.SHARED);
             c.handshake(deadline);
             return c;
         } catch (TetherException | RuntimeException e) {
             transport.close();
+            releaseQuietly(engines, engine);
             throw e;
+        }
+    }
+
+    /** Frees a failed handshake's engine; the connection object (if any) was never handed out. */
+    private static void releaseQuietly(TlsEngineFactory engines, SSLEngine engine) {
+        if (engine != null) {
+            try {
+                engines.release(engine);
+            } catch (RuntimeException e) {
+                log.debug("could not release the TLS engine: {}", e.toString());
+            }
         }
     }
 
@@ -307,9 +330,10 @@ public final class EngineConnection implements TlsConnection {
 
     private HandshakeStatus unwrapHandshake(Deadline deadline) throws TetherException, SSLException {
         while (true) {
-            if (netIn.isEmpty()) {
+            if (netIn.isEmpty() && !unwrapAgainBeforeReceive) {
                 receive(deadline, true, true);
             }
+            unwrapAgainBeforeReceive = false;
             SSLEngineResult r = unwrap(appIn.prepare());
             switch (r.getStatus()) {
                 case OK -> {
@@ -319,9 +343,20 @@ public final class EngineConnection implements TlsConnection {
                         receive(deadline, true, true);
                         continue;
                     }
+                    // OpenSSL's engine takes a record in and only moves its handshake on at the next call: ask once
+                    // more, with nothing new, before waiting for a peer that may have nothing more to send.
+                    unwrapAgainBeforeReceive = r.bytesConsumed() > 0
+                            && r.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP;
                     return r.getHandshakeStatus();
                 }
-                case BUFFER_UNDERFLOW -> receive(deadline, true, true);
+                case BUFFER_UNDERFLOW -> {
+                    HandshakeStatus hs = r.getHandshakeStatus();
+                    if (hs != HandshakeStatus.NEED_UNWRAP && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                        // The asking-again above finished the handshake (or needs to send): nothing to wait for.
+                        return hs;
+                    }
+                    receive(deadline, true, true);
+                }
                 case BUFFER_OVERFLOW -> appIn.enlarge(engine.getSession().getApplicationBufferSize(), endpoint);
                 case CLOSED -> throw new TlsHandshakeException("the " + (clientMode ? "server" : "client") + " at "
                         + endpoint + " closed the TLS connection during the handshake", endpoint, null);
@@ -356,11 +391,16 @@ public final class EngineConnection implements TlsConnection {
     private void sendAlertQuietly() {
         try {
             ByteBuffer out = netOut.prepare();
-            SSLEngineResult r = engine.wrap(EMPTY, out);
-            if (r.bytesProduced() > 0) {
+            try {
+                engine.wrap(EMPTY, out);
+            } catch (SSLException e) {
+                // OpenSSL's engine may have produced the alert (now in network-out) before throwing again.
+                log.debug("TLS engine failed again while producing the alert for {}: {}", endpoint, e.getMessage());
+            }
+            if (out.position() > 0) {
                 flush(Deadline.after(config.closeNotifyTimeout()));
             }
-        } catch (SSLException | TetherException | RuntimeException e) {
+        } catch (TetherException | RuntimeException e) {
             log.debug("could not send the TLS alert to {}: {}", endpoint, e.getMessage());
         }
     }
@@ -1043,6 +1083,17 @@ public final class EngineConnection implements TlsConnection {
             // A reader or writer still inside sees closed once it unlocks and disposes its buffers itself.
             disposeReadBuffersIfClosed();
             disposeWriteBuffersIfClosed();
+            releaseEngine();
+        }
+    }
+
+    /**
+     * Frees the engine's native resources (OpenSSL) once. A reader or writer still inside an engine call is safe:
+     * the OpenSSL engine serialises its calls and answers CLOSED once freed.
+     */
+    private void releaseEngine() {
+        if (engineReleased.compareAndSet(false, true)) {
+            releaseQuietly(engines, engine);
         }
     }
 

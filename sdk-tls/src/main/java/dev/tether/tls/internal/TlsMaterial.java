@@ -1,6 +1,10 @@
 package dev.tether.tls.internal;
 
+import dev.tether.tls.ClientAuth;
 import dev.tether.tls.TlsConfigException;
+import dev.tether.tls.TlsProvider;
+import dev.tether.tls.spi.TlsEngineFactory;
+import dev.tether.tls.spi.TlsEngineSpec;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -20,6 +24,7 @@ public final class TlsMaterial {
     private final SSLContext context;
     private final List<X509Certificate> certificateChain;
     private final String trustDescription;
+    private TlsEngineFactory engines;
 
     private TlsMaterial(SSLContext context, List<X509Certificate> certificateChain, String trustDescription) {
         this.context = context;
@@ -27,8 +32,21 @@ public final class TlsMaterial {
         this.trustDescription = trustDescription;
     }
 
+    /** Loads material for the JDK provider with no ALPN (kept for callers that only need a JDK context). */
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites) {
+        return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, TlsProvider.JDK, List.of(),
+                ClientAuth.NONE, true);
+    }
+
+    /**
+     * Loads the material and creates the engine factory of the chosen provider from it.
+     *
+     * @throws dev.tether.tls.TlsProviderUnavailableException when {@code provider} is OPENSSL and cannot run here
+     */
+    public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
+                                   List<String> protocols, List<String> cipherSuites, TlsProvider provider,
+                                   List<String> applicationProtocols, ClientAuth clientAuth, boolean sessionResumption) {
         TrustSource.Loaded loadedTrust = trust.load();
         KeySource.Loaded loadedKey = keys == null ? null : keys.load();
         List<X509Certificate> chain = loadedKey == null ? List.of() : loadedKey.chain();
@@ -44,7 +62,10 @@ public final class TlsMaterial {
                     throw new TlsConfigException("protocol " + p + " is not supported by this JDK: " + supportedProtocols);
                 }
             }
-            return new TlsMaterial(context, chain, loadedTrust.description());
+            TlsMaterial material = new TlsMaterial(context, chain, loadedTrust.description());
+            material.engines = EngineProviders.factory(provider, context, new TlsEngineSpec(km, tm, !chain.isEmpty(),
+                    protocols, cipherSuites, applicationProtocols, clientAuth, sessionResumption));
+            return material;
         } catch (GeneralSecurityException e) {
             throw new TlsConfigException("cannot create the TLS context: " + e.getMessage(), e);
         }
@@ -64,6 +85,11 @@ public final class TlsMaterial {
             }
         }
         return suites;
+    }
+
+    /** Makes this material's engines, with the provider the config chose. */
+    public TlsEngineFactory engines() {
+        return engines;
     }
 
     public SSLContext context() {
