@@ -70,7 +70,7 @@ final class OpenSslEngineFactory implements TlsEngineFactory {
 
     private static SslContextBuilder configure(SslContextBuilder b, TlsEngineSpec spec) {
         b.sslProvider(SslProvider.OPENSSL_REFCNT)
-                .trustManager(spec.trustManager())
+                .trustManager(new AlertingTrustManager(spec.trustManager()))
                 .protocols(spec.protocols());
         if (!spec.cipherSuites().isEmpty()) {
             // Exactly the configured suites: one OpenSSL lacks fails the build instead of being dropped quietly.

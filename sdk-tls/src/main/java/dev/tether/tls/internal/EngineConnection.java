@@ -833,7 +833,15 @@ public final class EngineConnection implements TlsConnection {
         netIn.markWritten();
         src.flip();
         try {
-            return engine.unwrap(src, dst);
+            SSLEngineResult r = engine.unwrap(src, dst);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED && !engine.isInboundDone()) {
+                // OpenSSL's engine answers CLOSED once this side has sent close_notify, although the peer's side is
+                // still open (a half-close): report what happened to the input instead.
+                r = new SSLEngineResult(r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                        ? SSLEngineResult.Status.BUFFER_UNDERFLOW : SSLEngineResult.Status.OK,
+                        r.getHandshakeStatus(), r.bytesConsumed(), r.bytesProduced());
+            }
+            return r;
         } finally {
             src.compact();
         }
@@ -908,11 +916,19 @@ public final class EngineConnection implements TlsConnection {
             head[i] = in.get(i);
         }
         int type = head[0] & 0xff;
+        if (clientMode && type == 22 && available >= 6 && in.get(5) == 1) {
+            // A ClientHello came back: a plain echo or relay on this port, not a TLS server. Checked here so that
+            // every provider reports it the same way (the engines' own messages differ).
+            throw new NotTlsException("the server at " + endpoint + " does not speak TLS: it sent our own TLS"
+                    + " ClientHello back, as a plaintext echo or relay does; check the port, or connect without TLS",
+                    endpoint, null);
+        }
         boolean sslv2Hello = !clientMode && (type & 0x80) != 0;
         boolean plausible = sslv2Hello
                 || (type >= 20 && type <= 24 && (head.length < 2 || head[1] == 3));
         if (plausible) {
-            if (available >= 3 || sslv2Hello) {
+            // A handshake record to a client is checked once its message type (byte 6) is in, for the echo case above.
+            if (available >= (clientMode && type == 22 ? 6 : 3) || sslv2Hello) {
                 firstRecordChecked = true;
             }
             return;
