@@ -97,6 +97,8 @@ public final class EngineConnection implements TlsConnection {
     /** The session's packet size, cached: JDK 17's {@code getSession()} takes the engine's lock on every call. */
     private volatile int packetSize;
     private volatile int applicationSize;
+    /** A reader was told to send handshake data (NEED_WRAP) and has not sent it yet, or left it to a writer. */
+    private volatile boolean handshakeWrapPending;
     /** Set by the handshake after an unwrap that consumed input but still wants more (see unwrapHandshake). */
     private boolean unwrapAgainBeforeReceive;
     /** Whether a TLS record has been seen from the peer (checked once for "is this TLS at all"). */
@@ -566,13 +568,20 @@ public final class EngineConnection implements TlsConnection {
      * (a peer that echoes stops reading while its own writes are stuck), so waiting would stall both.
      */
     private void sendHandshakeFromReader(Deadline deadline, boolean blocking) throws TetherException, SSLException {
+        // Set before trying the lock, for the writer holding it (see sendHandshakeLeftByReader).
+        handshakeWrapPending = true;
         if (!writeLock.tryLock()) {
             return;
         }
         try {
             Deadline sendBy = deadline != null && blocking ? deadline : Deadline.after(config.closeNotifyTimeout());
             ByteBuffer out = netOut.prepare();
-            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            // The unwrap that got here said NEED_WRAP; OpenSSL's engine may already report NOT_HANDSHAKING while its
+            // answer (a renegotiation's ClientHello) waits to be wrapped, so the first wrap does not ask.
+            boolean wrapNeeded = handshakeWrapPending;
+            handshakeWrapPending = false;
+            while (wrapNeeded || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                wrapNeeded = false;
                 SSLEngineResult r = wrap(EMPTY, out);
                 switch (r.getStatus()) {
                     case OK -> {
@@ -580,6 +589,7 @@ public final class EngineConnection implements TlsConnection {
                         if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                             runDelegatedTasks();
                         }
+                        wrapNeeded = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && r.bytesProduced() > 0;
                     }
                     case BUFFER_OVERFLOW -> {
                         if (out.position() > 0) {
@@ -718,7 +728,7 @@ public final class EngineConnection implements TlsConnection {
      */
     private void sendHandshakeLeftByReader() {
         if (!handshakeComplete || brokenBy != null || closed.get()
-                || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+                || !(handshakeWrapPending || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP)) {
             return;
         }
         try {
