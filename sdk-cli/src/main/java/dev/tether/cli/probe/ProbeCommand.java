@@ -53,6 +53,9 @@ public final class ProbeCommand implements Callable<Integer> {
     String target;
 
     @Mixin
+    dev.tether.cli.internal.TlsProviderOption tlsProvider;
+
+    @Mixin
     TlsClientOptions tls;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -79,7 +82,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (endpoint.isUnix()) {
             throw new UsageException("probe needs HOST:PORT, not a unix socket: " + target);
         }
-        TlsConfig config = tls.config(timeout);
+        TlsConfig config = tlsProvider.apply(tls.config(timeout));
         ProbeReport report = new Prober(endpoint, config, timeout, tls.caFile() != null).run();
         PrintWriter out = spec.commandLine().getOut();
         Instant now = Instant.now();

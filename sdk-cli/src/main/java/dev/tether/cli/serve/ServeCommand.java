@@ -71,6 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls1.3", description = "Allow TLS 1.3 only.")
     boolean tls13;
 
+    @picocli.CommandLine.Mixin
+    dev.tether.cli.internal.TlsProviderOption tlsProvider;
+
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = DurationConverter.class,
             description = "Disconnect clients silent this long (default: ${DEFAULT-VALUE}).")
@@ -123,7 +126,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             return null;
         }
-        TlsConfig.Builder b = TlsConfig.builder().keyMaterial(certificate, key);
+        TlsConfig.Builder b = tlsProvider.apply(TlsConfig.builder()).keyMaterial(certificate, key);
         if (tls12 && !tls13) {
             b.protocols("TLSv1.2");
         } else if (tls13 && !tls12) {
@@ -148,6 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
             TlsConfig tls = server.tls().get();
             sb.append("TLS ").append(String.join("/", tls.protocols()));
             sb.append(tls.clientAuth() == ClientAuth.REQUIRED ? ", client certificate required" : "");
+            sb.append(", provider ").append(tls.providerInUse());
         }
         sb.append(", idle timeout ").append(DurationConverter.format(server.idleTimeout()));
         sb.append(Threads.virtualThreadsAvailable() ? ", virtual threads" : ", platform threads");
