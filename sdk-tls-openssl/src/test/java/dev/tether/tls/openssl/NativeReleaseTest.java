@@ -140,9 +140,10 @@ class NativeReleaseTest {
                     untrusting = connector(openssl(otherCa.mutualClientConfig()).build());
                     noCertificate = connector(openssl(certs.clientConfig()).build());
                     if (CONNECTIONS >= 10_000) {
-                        System.out.printf("native-release: %d connections, RSS %d KiB (start %d KiB), engines open %d,"
-                                        + " contexts open %d%n", i, rssKiB(), rssStart, CountingLeakDetector.open(ENGINE),
-                                CountingLeakDetector.open(CONTEXT));
+                        System.out.printf("native-release: %d connections, RSS %d KiB (start %d KiB), heap used %d KiB,"
+                                        + " netty direct %d KiB, engines open %d, contexts open %d%n", i, rssKiB(),
+                                rssStart, heapUsedKiB(), io.netty.util.internal.PlatformDependent.usedDirectMemory() / 1024,
+                                CountingLeakDetector.open(ENGINE), CountingLeakDetector.open(CONTEXT));
                     }
                 }
             }
@@ -223,6 +224,10 @@ class NativeReleaseTest {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    private static long heapUsedKiB() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
     }
 
     /** This process's resident set size, from /proc (Linux). */
