@@ -691,11 +691,20 @@ public final class EngineConnection implements TlsConnection {
                             out = netOut.enlarge(recordSize, endpoint);
                         }
                     }
-                    case CLOSED -> throw new ConnectionClosedException(closeNotifyReceived
-                            ? ConnectionClosedException.Reason.EOF : ConnectionClosedException.Reason.CLOSED_LOCALLY,
-                            endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
-                            closeNotifyReceived ? "the peer closed the TLS session (close_notify)"
-                                    : "the TLS session is closed for writing", null);
+                    // OpenSSL's engine closes its output as soon as the peer's close_notify is in (no writing after
+                    // a half-close, unlike the JDK's), and may answer CLOSED having produced its reply, or having
+                    // taken the last bytes: what it produced goes out, and the write fails only if data is left.
+                    case CLOSED -> {
+                        if (src.hasRemaining() || r.bytesConsumed() == 0) {
+                            boolean flushed = false;
+                            try {
+                                flushed = flushTracking(deadline, sent);
+                            } catch (TetherException e) {
+                                log.debug("could not send the TLS engine's last bytes to {}: {}", endpoint, e.getMessage());
+                            }
+                            throw closedForWriting(sent || (flushed && r.bytesConsumed() > 0));
+                        }
+                    }
                     case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
                     default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
                 }
@@ -718,6 +727,14 @@ public final class EngineConnection implements TlsConnection {
             disposeWriteBuffersIfClosed();
         }
         sendHandshakeLeftByReader();
+    }
+
+    private ConnectionClosedException closedForWriting(boolean sent) {
+        return new ConnectionClosedException(closeNotifyReceived
+                ? ConnectionClosedException.Reason.EOF : ConnectionClosedException.Reason.CLOSED_LOCALLY,
+                endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
+                closeNotifyReceived ? "the peer closed the TLS session (close_notify)"
+                        : "the TLS session is closed for writing", null);
     }
 
     /**
