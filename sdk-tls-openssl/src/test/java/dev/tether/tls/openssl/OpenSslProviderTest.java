@@ -58,6 +58,27 @@ class OpenSslProviderTest {
         assertThat(certs.clientConfig().provider(TlsProvider.JDK).build().providerInUse()).isEqualTo("JDK");
     }
 
+    /**
+     * A client that connects and then stays silent: the server's handshake must still finish (OpenSSL's server
+     * engine checks the client certificate in a task and only moves on at its next call, which must not wait for
+     * bytes the client has no reason to send).
+     */
+    @ParameterizedTest(name = "client {0}, server {1}, {2}")
+    @CsvSource({"OPENSSL, OPENSSL, TLSv1.3", "OPENSSL, OPENSSL, TLSv1.2", "JDK, OPENSSL, TLSv1.3", "OPENSSL, JDK, TLSv1.3"})
+    void serverHandshakeFinishesWhileTheClientIsIdle(TlsProvider client, TlsProvider server, String protocol)
+            throws Exception {
+        TlsConfig serverConfig = certs.serverConfig().provider(server).protocols(protocol)
+                .clientAuth(ClientAuth.REQUIRED).build();
+        TlsConnector connector = new TlsConnector(SocketConnector.create(), certs.mutualClientConfig().provider(client)
+                .build());
+        try (TlsEchoServer echo = TlsEchoServer.start(serverConfig);
+             TlsConnection c = connector.connect(echo.localhostEndpoint(), Deadline.after(Duration.ofSeconds(10)))) {
+            // Well under the server's 10s handshake deadline: without the fix the server waits all of it.
+            assertThat(echo.nextHandshake(Duration.ofSeconds(5))).isInstanceOf(TlsConnection.class);
+            assertThat(c.isOpen()).isTrue();
+        }
+    }
+
     @ParameterizedTest(name = "client {0}, server {1}, {2}")
     @CsvSource({"OPENSSL, JDK, TLSv1.3", "OPENSSL, JDK, TLSv1.2", "JDK, OPENSSL, TLSv1.3", "JDK, OPENSSL, TLSv1.2"})
     void interoperatesWithTheJdkProvider(TlsProvider client, TlsProvider server, String protocol) throws Exception {

@@ -245,7 +245,12 @@ public final class EngineConnection implements TlsConnection {
                 switch (status) {
                     case NEED_WRAP -> status = wrapHandshake(deadline);
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> status = unwrapHandshake(deadline);
-                    case NEED_TASK -> status = runDelegatedTasks();
+                    case NEED_TASK -> {
+                        status = runDelegatedTasks();
+                        // OpenSSL's engine moves on after a task (such as checking the peer's certificate) only at the
+                        // next call: ask it before waiting for a peer that may have sent everything already.
+                        unwrapAgainBeforeReceive = true;
+                    }
                     case FINISHED, NOT_HANDSHAKING -> {
                         finishHandshake();
                         return;
