@@ -78,6 +78,7 @@ public final class TlsConfig {
     private final boolean legacyCbc;
     private final RevocationMode revocation;
     private final Duration revocationTimeout;
+    private final TlsProvider provider;
     private final TlsMaterial material;
     private final StandardInputs standardInputs;
     private final KeyManagerFactory keyManagerFactory;
@@ -101,9 +102,11 @@ public final class TlsConfig {
         standardInputs = b.standardInputs();
         keyManagerFactory = b.keyManagerFactory;
         trustManagerFactory = b.trustManagerFactory;
+        provider = b.provider;
         material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites,
                 standardInputs,
-                revocation == RevocationMode.OFF ? null : RevocationChecker.create(revocation, revocationTimeout));
+                revocation == RevocationMode.OFF ? null : RevocationChecker.create(revocation, revocationTimeout),
+                new TlsMaterial.EngineChoice(provider, applicationProtocols, clientAuth, sessionResumption));
     }
 
     /** A builder with the defaults described above. */
@@ -136,6 +139,7 @@ public final class TlsConfig {
         b.standardInputs = standardInputs;
         b.keyManagerFactory = keyManagerFactory;
         b.trustManagerFactory = trustManagerFactory;
+        b.provider = provider;
         return b;
     }
 
@@ -224,6 +228,16 @@ public final class TlsConfig {
         return clientAuth;
     }
 
+    /** The TLS provider asked for (see {@link Builder#provider}). */
+    public TlsProvider provider() {
+        return provider;
+    }
+
+    /** The TLS implementation connections made with this config use: {@code JDK} or {@code OpenSSL}. */
+    public String providerInUse() {
+        return material.engines().providerName();
+    }
+
     /** This side's certificate chain (leaf first), when key material is configured. */
     public List<X509Certificate> certificateChain() {
         return material.certificateChain();
@@ -264,7 +278,7 @@ public final class TlsConfig {
                 + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
-                + ", clientAuth=" + clientAuth + ", revocation=" + revocation + "]";
+                + ", clientAuth=" + clientAuth + ", revocation=" + revocation + ", provider=" + provider + "]";
     }
 
     /**
@@ -291,8 +305,20 @@ public final class TlsConfig {
         private StandardInputs standardInputs = StandardInputs.NONE;
         private KeyManagerFactory keyManagerFactory;
         private TrustManagerFactory trustManagerFactory;
+        private TlsProvider provider = TlsProvider.defaultProvider();
 
         private Builder() {
+        }
+
+        /**
+         * The TLS implementation: {@link TlsProvider#JDK} (the default, unless the system property
+         * {@value TlsProvider#DEFAULT_PROPERTY} says otherwise), {@link TlsProvider#OPENSSL} (needs the
+         * {@code sdk-tls-openssl} module; {@link #build()} fails with {@link TlsProviderUnavailableException}
+         * when it cannot run) or {@link TlsProvider#PREFER_OPENSSL}.
+         */
+        public Builder provider(TlsProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
         }
 
         /** Protocol versions to enable: {@code TLSv1.3} and/or {@code TLSv1.2}. */

@@ -70,6 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     TlsClientOptions tls;
 
+    @Mixin
+    dev.tether.cli.internal.TlsProviderOption tlsProvider;
+
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "8",
             description = "Concurrent callers (default: ${DEFAULT-VALUE}).")
     int concurrency;
@@ -123,8 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         boolean useTls = tlsOn || tls.anyGiven();
-        TlsConfig tlsConfig = useTls ? tls.config(timeout.compareTo(Duration.ofSeconds(10)) < 0
-                ? timeout : Duration.ofSeconds(10)) : null;
+        TlsConfig tlsConfig = useTls ? tlsProvider.apply(tls.config(timeout.compareTo(Duration.ofSeconds(10)) < 0
+                ? timeout : Duration.ofSeconds(10))) : null;
         if (useTls) {
             endpoint = tls.apply(endpoint);
         }
@@ -169,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
                 : new TlsConnector(plain, tlsConfig));
         CallOptions options = CallOptions.timeout(timeout).idempotent(idempotent);
         out.println("tether bench " + endpoint + ": " + protocol.name().toLowerCase(Locale.ROOT) + ", "
-                + (tlsConfig == null ? "plain TCP" : "TLS") + ", " + concurrency + " callers, " + payload
+                + (tlsConfig == null ? "plain TCP" : "TLS (" + tlsConfig.providerInUse() + ")") + ", " + concurrency + " callers, " + payload
                 + "-byte payload, pool max " + pool + ", " + (idempotent ? "idempotent" : "not idempotent") + ", "
                 + (duration != null ? "for " + DurationConverter.format(duration) : requests + " requests"));
         out.flush();

@@ -68,6 +68,9 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    dev.tether.cli.internal.TlsProviderOption tlsProvider;
+
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "certs/dev",
             description = "Where the development PKI is, or is created (default: ${DEFAULT-VALUE}, under the "
                     + "current directory).")
@@ -97,9 +100,9 @@ public final class DemoCommand implements Callable<Integer> {
         TlsConfig serverTls;
         TlsConfig clientTls;
         try {
-            serverTls = TlsConfig.builder().keyMaterial(dir.resolve("server.crt"), dir.resolve("server.key"))
+            serverTls = tlsProvider.apply(TlsConfig.builder()).keyMaterial(dir.resolve("server.crt"), dir.resolve("server.key"))
                     .trustPemFile(dir.resolve("ca.crt")).clientAuth(ClientAuth.REQUIRED).build();
-            clientTls = TlsConfig.builder().trustPemFile(dir.resolve("ca.crt"))
+            clientTls = tlsProvider.apply(TlsConfig.builder()).trustPemFile(dir.resolve("ca.crt"))
                     .keyMaterial(dir.resolve("client.crt"), dir.resolve("client.key")).build();
         } catch (TlsConfigException e) {
             err.println("tether demo: the development PKI in " + dir + " cannot be used: " + e.getMessage());
@@ -194,6 +197,7 @@ public final class DemoCommand implements Callable<Integer> {
         report.printSummary(out);
         X509Certificate client = clientTls.certificateChain().get(0);
         out.printf("  %-14s %s%n", "client cert", client.getSubjectX500Principal().getName());
+        out.printf("  %-14s %s%n", "TLS provider", clientTls.providerInUse());
         out.printf("  %-14s %s%n", "server", server.acceptedConnections() + " connections accepted"
                 + (restarted ? ", restarted once" : ", not restarted (the run was too short)"));
         out.println();

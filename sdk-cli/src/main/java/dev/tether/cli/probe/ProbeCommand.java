@@ -56,6 +56,9 @@ public final class ProbeCommand implements Callable<Integer> {
     String target;
 
     @Mixin
+    dev.tether.cli.internal.TlsProviderOption tlsProvider;
+
+    @Mixin
     TlsClientOptions tls;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -105,7 +108,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (endpoint.isUnix()) {
             throw new UsageException("probe needs HOST:PORT, not a unix socket: " + target);
         }
-        TlsConfig.Builder builder = tls.config(timeout).toBuilder().revocation(revocation);
+        TlsConfig.Builder builder = tlsProvider.apply(tls.config(timeout).toBuilder().revocation(revocation));
         TlsConfig config = (allowLegacyCbc ? builder.allowLegacyCbcCipherSuites() : builder).build();
         ProbeReport report = new Prober(endpoint, config, timeout, tls.caFile() != null).run();
         PrintWriter out = spec.commandLine().getOut();

@@ -71,6 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     TlsVersionOptions versions = new TlsVersionOptions();
 
+    @picocli.CommandLine.Mixin
+    dev.tether.cli.internal.TlsProviderOption tlsProvider;
+
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = DurationConverter.class,
             description = "Disconnect clients silent this long (default: ${DEFAULT-VALUE}).")
@@ -123,7 +126,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             return null;
         }
-        TlsConfig.Builder b = TlsConfig.builder().keyMaterial(certificate, key)
+        TlsConfig.Builder b = tlsProvider.apply(TlsConfig.builder()).keyMaterial(certificate, key)
                 .protocols(versions.protocols().toArray(new String[0]));
         if (clientCa != null) {
             b.trustPemFile(clientCa).clientAuth(ClientAuth.REQUIRED);
@@ -144,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
             TlsConfig tls = server.tls().get();
             sb.append("TLS ").append(String.join("/", tls.protocols()));
             sb.append(tls.clientAuth() == ClientAuth.REQUIRED ? ", client certificate required" : "");
+            sb.append(", provider ").append(tls.providerInUse());
         }
         sb.append(", idle timeout ").append(DurationConverter.format(server.idleTimeout()));
         sb.append(Threads.virtualThreadsAvailable() ? ", virtual threads" : ", platform threads");

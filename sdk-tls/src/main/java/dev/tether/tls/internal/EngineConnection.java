@@ -15,6 +15,7 @@ import dev.tether.tls.RevocationStatus;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsHandshakeException;
+import dev.tether.tls.spi.TlsEngineFactory;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -76,6 +76,9 @@ public final class EngineConnection implements TlsConnection {
     private final long generation;
     private final boolean clientMode;
     private final HandshakeObserver observer;
+    /** Where the engine came from; it frees the engine's native resources (OpenSSL) once, on close. */
+    private final TlsEngineFactory engines;
+    private final AtomicBoolean engineReleased = new AtomicBoolean();
 
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -97,12 +100,18 @@ public final class EngineConnection implements TlsConnection {
     /** The session's packet size, cached: JDK 17's {@code getSession()} takes the engine's lock on every call. */
     private volatile int packetSize;
     private volatile int applicationSize;
+    /** A reader was told to send handshake data (NEED_WRAP) and has not sent it yet, or left it to a writer. */
+    private volatile boolean handshakeWrapPending;
+    /** Set by the handshake after an unwrap that consumed input but still wants more (see unwrapHandshake). */
+    private boolean unwrapAgainBeforeReceive;
     /** Whether a TLS record has been seen from the peer (checked once for "is this TLS at all"). */
     private boolean firstRecordChecked;
 
-    private EngineConnection(Connection transport, SSLEngine engine, Endpoint endpoint, TlsConfig config,
-                             long generation, boolean clientMode, HandshakeObserver observer, BufferPool pool) {
+    private EngineConnection(Connection transport, TlsEngineFactory engines, SSLEngine engine, Endpoint endpoint,
+                             TlsConfig config, long generation, boolean clientMode, HandshakeObserver observer,
+                             BufferPool pool) {
         this.transport = transport;
+        this.engines = engines;
         this.engine = engine;
         this.endpoint = endpoint;
         this.config = config;
@@ -135,6 +144,8 @@ public final class EngineConnection implements TlsConnection {
     public static EngineConnection client(Connection transport, Endpoint endpoint, TlsConfig config,
                                           TlsMaterial material, long generation, Deadline deadline,
                                           boolean offerResumption) throws TetherException {
+        TlsEngineFactory engines = material.engines();
+        SSLEngine engine = null;
         try {
             String name = endpoint.tlsName().orElse(null);
             if (name == null && config.hostnameVerification()) {
@@ -142,11 +153,10 @@ public final class EngineConnection implements TlsConnection {
                         + " host name; give it one with Endpoint.withServerName(name), or call"
                         + " TlsConfig.Builder.insecureDisableHostnameVerification()", endpoint, null);
             }
-            SSLContext context = material.context();
-            // The JDK caches client sessions by peer host and port: an engine without them never resumes.
-            SSLEngine engine = config.sessionResumption() && offerResumption && name != null
-                    ? context.createSSLEngine(name, endpoint.isUnix() ? -1 : endpoint.port())
-                    : context.createSSLEngine();
+            // Client sessions are cached by peer host and port: an engine without them never resumes.
+            engine = config.sessionResumption() && offerResumption && name != null
+                    ? engines.newClientEngine(name, endpoint.isUnix() ? -1 : endpoint.port())
+                    : engines.newClientEngine(null, -1);
             engine.setUseClientMode(true);
             SSLParameters p = baseParameters(engine, config);
             if (material.applicationContext() && config.hostnameVerification()) {
@@ -165,12 +175,13 @@ public final class EngineConnection implements TlsConnection {
             }
             engine.setSSLParameters(p);
             HandshakeObserver observer = new HandshakeObserver(config.hostnameVerification() ? name : null);
-            EngineConnection c = new EngineConnection(transport, engine, endpoint, config, generation, true,
+            EngineConnection c = new EngineConnection(transport, engines, engine, endpoint, config, generation, true,
                     observer, BufferPool.SHARED);
             c.handshake(deadline);
             return c;
         } catch (TetherException | RuntimeException e) {
             transport.close();
+            releaseQuietly(engines, engine);
             throw e;
         }
     }
@@ -178,12 +189,14 @@ public final class EngineConnection implements TlsConnection {
     /** Runs a server handshake over an accepted {@code transport}. On failure the transport is closed. */
     public static EngineConnection server(Connection transport, TlsConfig config, TlsMaterial material,
                                           long generation, Deadline deadline) throws TetherException {
+        TlsEngineFactory engines = material.engines();
+        SSLEngine engine = null;
         try {
             if (!config.hasKeyMaterial()) {
                 throw new TlsHandshakeException("a TLS server needs a certificate and private key; configure them with"
                         + " TlsConfig.Builder.keyMaterial or keyStore", transport.endpoint(), null);
             }
-            SSLEngine engine = material.context().createSSLEngine();
+            engine = engines.newServerEngine();
             engine.setUseClientMode(false);
             SSLParameters p = baseParameters(engine, config);
             if (config.clientAuth() == ClientAuth.REQUIRED) {
@@ -192,13 +205,25 @@ public final class EngineConnection implements TlsConnection {
                 p.setWantClientAuth(true);
             }
             engine.setSSLParameters(p);
-            EngineConnection c = new EngineConnection(transport, engine, transport.endpoint(), config, generation,
-                    false, new HandshakeObserver(null), BufferPool.SHARED);
+            EngineConnection c = new EngineConnection(transport, engines, engine, transport.endpoint(), config,
+                    generation, false, new HandshakeObserver(null), BufferPool.SHARED);
             c.handshake(deadline);
             return c;
         } catch (TetherException | RuntimeException e) {
             transport.close();
+            releaseQuietly(engines, engine);
             throw e;
+        }
+    }
+
+    /** Frees a failed handshake's engine; the connection object (if any) was never handed out. */
+    private static void releaseQuietly(TlsEngineFactory engines, SSLEngine engine) {
+        if (engine != null) {
+            try {
+                engines.release(engine);
+            } catch (RuntimeException e) {
+                log.debug("could not release the TLS engine: {}", e.toString());
+            }
         }
     }
 
@@ -237,7 +262,12 @@ public final class EngineConnection implements TlsConnection {
                 switch (status) {
                     case NEED_WRAP -> status = wrapHandshake(deadline);
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> status = unwrapHandshake(deadline);
-                    case NEED_TASK -> status = runDelegatedTasks();
+                    case NEED_TASK -> {
+                        status = runDelegatedTasks();
+                        // OpenSSL's engine moves on after a task (such as checking the peer's certificate) only at the
+                        // next call: ask it before waiting for a peer that may have sent everything already.
+                        unwrapAgainBeforeReceive = true;
+                    }
                     case FINISHED, NOT_HANDSHAKING -> {
                         finishHandshake();
                         return;
@@ -324,9 +354,10 @@ public final class EngineConnection implements TlsConnection {
 
     private HandshakeStatus unwrapHandshake(Deadline deadline) throws TetherException, SSLException {
         while (true) {
-            if (netIn.isEmpty()) {
+            if (netIn.isEmpty() && !unwrapAgainBeforeReceive) {
                 receive(deadline, true, true);
             }
+            unwrapAgainBeforeReceive = false;
             SSLEngineResult r = unwrap(appIn.prepare());
             switch (r.getStatus()) {
                 case OK -> {
@@ -336,9 +367,20 @@ public final class EngineConnection implements TlsConnection {
                         receive(deadline, true, true);
                         continue;
                     }
+                    // OpenSSL's engine takes a record in and only moves its handshake on at the next call: ask once
+                    // more, with nothing new, before waiting for a peer that may have nothing more to send.
+                    unwrapAgainBeforeReceive = r.bytesConsumed() > 0
+                            && r.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP;
                     return r.getHandshakeStatus();
                 }
-                case BUFFER_UNDERFLOW -> receive(deadline, true, true);
+                case BUFFER_UNDERFLOW -> {
+                    HandshakeStatus hs = r.getHandshakeStatus();
+                    if (hs != HandshakeStatus.NEED_UNWRAP && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                        // The asking-again above finished the handshake (or needs to send): nothing to wait for.
+                        return hs;
+                    }
+                    receive(deadline, true, true);
+                }
                 case BUFFER_OVERFLOW -> appIn.enlarge(engine.getSession().getApplicationBufferSize(), endpoint);
                 case CLOSED -> throw new TlsHandshakeException("the " + (clientMode ? "server" : "client") + " at "
                         + endpoint + " closed the TLS connection during the handshake", endpoint, null);
@@ -373,11 +415,16 @@ public final class EngineConnection implements TlsConnection {
     private void sendAlertQuietly() {
         try {
             ByteBuffer out = netOut.prepare();
-            SSLEngineResult r = engine.wrap(EMPTY, out);
-            if (r.bytesProduced() > 0) {
+            try {
+                engine.wrap(EMPTY, out);
+            } catch (SSLException e) {
+                // OpenSSL's engine may have produced the alert (now in network-out) before throwing again.
+                log.debug("TLS engine failed again while producing the alert for {}: {}", endpoint, e.getMessage());
+            }
+            if (out.position() > 0) {
                 flush(Deadline.after(config.closeNotifyTimeout()));
             }
-        } catch (SSLException | TetherException | RuntimeException e) {
+        } catch (TetherException | RuntimeException e) {
             log.debug("could not send the TLS alert to {}: {}", endpoint, e.getMessage());
         }
     }
@@ -584,13 +631,20 @@ public final class EngineConnection implements TlsConnection {
      * (a peer that echoes stops reading while its own writes are stuck), so waiting would stall both.
      */
     private void sendHandshakeFromReader(Deadline deadline, boolean blocking) throws TetherException, SSLException {
+        // Set before trying the lock, for the writer holding it (see sendHandshakeLeftByReader).
+        handshakeWrapPending = true;
         if (!writeLock.tryLock()) {
             return;
         }
         try {
             Deadline sendBy = deadline != null && blocking ? deadline : Deadline.after(config.closeNotifyTimeout());
             ByteBuffer out = netOut.prepare();
-            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            // The unwrap that got here said NEED_WRAP; OpenSSL's engine may already report NOT_HANDSHAKING while its
+            // answer (a renegotiation's ClientHello) waits to be wrapped, so the first wrap does not ask.
+            boolean wrapNeeded = handshakeWrapPending;
+            handshakeWrapPending = false;
+            while (wrapNeeded || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                wrapNeeded = false;
                 SSLEngineResult r = wrap(EMPTY, out);
                 switch (r.getStatus()) {
                     case OK -> {
@@ -598,6 +652,7 @@ public final class EngineConnection implements TlsConnection {
                         if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                             runDelegatedTasks();
                         }
+                        wrapNeeded = r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && r.bytesProduced() > 0;
                     }
                     case BUFFER_OVERFLOW -> {
                         if (out.position() > 0) {
@@ -699,11 +754,20 @@ public final class EngineConnection implements TlsConnection {
                             out = netOut.enlarge(recordSize, endpoint);
                         }
                     }
-                    case CLOSED -> throw new ConnectionClosedException(closeNotifyReceived
-                            ? ConnectionClosedException.Reason.EOF : ConnectionClosedException.Reason.CLOSED_LOCALLY,
-                            endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
-                            closeNotifyReceived ? "the peer closed the TLS session (close_notify)"
-                                    : "the TLS session is closed for writing", null);
+                    // OpenSSL's engine closes its output as soon as the peer's close_notify is in (no writing after
+                    // a half-close, unlike the JDK's), and may answer CLOSED having produced its reply, or having
+                    // taken the last bytes: what it produced goes out, and the write fails only if data is left.
+                    case CLOSED -> {
+                        if (src.hasRemaining() || r.bytesConsumed() == 0) {
+                            boolean flushed = false;
+                            try {
+                                flushed = flushTracking(deadline, sent);
+                            } catch (TetherException e) {
+                                log.debug("could not send the TLS engine's last bytes to {}: {}", endpoint, e.getMessage());
+                            }
+                            throw closedForWriting(sent || (flushed && r.bytesConsumed() > 0));
+                        }
+                    }
                     case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow: " + r);
                     default -> throw new IllegalStateException("unknown engine status " + r.getStatus());
                 }
@@ -728,6 +792,14 @@ public final class EngineConnection implements TlsConnection {
         sendHandshakeLeftByReader();
     }
 
+    private ConnectionClosedException closedForWriting(boolean sent) {
+        return new ConnectionClosedException(closeNotifyReceived
+                ? ConnectionClosedException.Reason.EOF : ConnectionClosedException.Reason.CLOSED_LOCALLY,
+                endpoint, sent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT,
+                closeNotifyReceived ? "the peer closed the TLS session (close_notify)"
+                        : "the TLS session is closed for writing", null);
+    }
+
     /**
      * After a write: a reader that found the write lock taken left its handshake data (a KeyUpdate answer, a
      * renegotiation message) to this writer. It set the engine's status before trying the lock, and the lock
@@ -736,7 +808,7 @@ public final class EngineConnection implements TlsConnection {
      */
     private void sendHandshakeLeftByReader() {
         if (!handshakeComplete || brokenBy != null || closed.get()
-                || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+                || !(handshakeWrapPending || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP)) {
             return;
         }
         try {
@@ -851,7 +923,15 @@ public final class EngineConnection implements TlsConnection {
         netIn.markWritten();
         src.flip();
         try {
-            return engine.unwrap(src, dst);
+            SSLEngineResult r = engine.unwrap(src, dst);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED && !engine.isInboundDone()) {
+                // OpenSSL's engine answers CLOSED once this side has sent close_notify, although the peer's side is
+                // still open (a half-close): report what happened to the input instead.
+                r = new SSLEngineResult(r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                        ? SSLEngineResult.Status.BUFFER_UNDERFLOW : SSLEngineResult.Status.OK,
+                        r.getHandshakeStatus(), r.bytesConsumed(), r.bytesProduced());
+            }
+            return r;
         } finally {
             src.compact();
         }
@@ -926,11 +1006,19 @@ public final class EngineConnection implements TlsConnection {
             head[i] = in.get(i);
         }
         int type = head[0] & 0xff;
+        if (clientMode && type == 22 && available >= 6 && in.get(5) == 1) {
+            // A ClientHello came back: a plain echo or relay on this port, not a TLS server. Checked here so that
+            // every provider reports it the same way (the engines' own messages differ).
+            throw new NotTlsException("the server at " + endpoint + " does not speak TLS: it sent our own TLS"
+                    + " ClientHello back, as a plaintext echo or relay does; check the port, or connect without TLS",
+                    endpoint, null);
+        }
         boolean sslv2Hello = !clientMode && (type & 0x80) != 0;
         boolean plausible = sslv2Hello
                 || (type >= 20 && type <= 24 && (head.length < 2 || head[1] == 3));
         if (plausible) {
-            if (available >= 3 || sslv2Hello) {
+            // A handshake record to a client is checked once its message type (byte 6) is in, for the echo case above.
+            if (available >= (clientMode && type == 22 ? 6 : 3) || sslv2Hello) {
                 firstRecordChecked = true;
             }
             return;
@@ -1101,6 +1189,17 @@ public final class EngineConnection implements TlsConnection {
             // A reader or writer still inside sees closed once it unlocks and disposes its buffers itself.
             disposeReadBuffersIfClosed();
             disposeWriteBuffersIfClosed();
+            releaseEngine();
+        }
+    }
+
+    /**
+     * Frees the engine's native resources (OpenSSL) once. A reader or writer still inside an engine call is safe:
+     * the OpenSSL engine serialises its calls and answers CLOSED once freed.
+     */
+    private void releaseEngine() {
+        if (engineReleased.compareAndSet(false, true)) {
+            releaseQuietly(engines, engine);
         }
     }
 

@@ -16,6 +16,8 @@ import javax.net.ssl.SSLException;
 /** Turns the JDK's handshake exceptions into Tether's typed ones with messages that say what to change. */
 final class HandshakeFailures {
     private static final Pattern ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+    /** OpenSSL (BoringSSL) names a received alert by its reason code, e.g. {@code TLSV1_ALERT_PROTOCOL_VERSION}. */
+    private static final Pattern OPENSSL_ALERT = Pattern.compile("(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)");
 
     private HandshakeFailures() {
     }
@@ -31,15 +33,25 @@ final class HandshakeFailures {
             }
         }
         String msg = String.valueOf(e.getMessage());
-        Matcher m = ALERT.matcher(msg);
         String peer = c.clientMode() ? "server" : "client";
-        if (m.find()) {
-            TlsHandshakeException mapped = fromAlert(m.group(1), e, c, peer);
+        String alert = receivedAlert(msg);
+        if (alert != null) {
+            TlsHandshakeException mapped = fromAlert(alert, e, c, peer);
             if (mapped != null) {
                 return mapped;
             }
         }
         String lower = msg.toLowerCase(Locale.ROOT);
+        if (lower.contains("no_shared_cipher") || lower.contains("unsupported_protocol")
+                || lower.contains("no_shared_group") || lower.contains("no_common_signature_algorithms")) {
+            // OpenSSL's reason codes for the same situations.
+            return noCommon(c, peer, msg, e);
+        }
+        if (!c.clientMode() && lower.contains("peer_did_not_return_a_certificate")) {
+            return new ClientCertificateException(ClientCertificateException.Reason.REQUIRED,
+                    "the client presented no certificate, but this server requires one (clientAuth REQUIRED) ["
+                            + c.endpoint() + "]", c.endpoint(), e);
+        }
         if (lower.contains("no appropriate protocol") || lower.contains("not accepted by client preferences")
                 || lower.contains("is not enabled or supported in server context")
                 || lower.contains("no cipher suites in common") || lower.contains("no negotiable cipher suite")
@@ -66,12 +78,28 @@ final class HandshakeFailures {
 
     /** A failure on the first read after a TLS 1.3 handshake that is really the server refusing our certificate. */
     static TlsHandshakeException clientCertificateFailureAfterHandshake(SSLException e, Context c) {
-        Matcher m = ALERT.matcher(String.valueOf(e.getMessage()));
-        if (!c.clientMode() || !m.find()) {
+        String alert = receivedAlert(String.valueOf(e.getMessage()));
+        if (!c.clientMode() || alert == null) {
             return null;
         }
-        TlsHandshakeException mapped = fromAlert(m.group(1), e, c, "server");
+        TlsHandshakeException mapped = fromAlert(alert, e, c, "server");
         return mapped instanceof ClientCertificateException ? mapped : null;
+    }
+
+    /** The alert the peer sent, in the JDK's spelling ({@code protocol_version}), from either provider's message. */
+    private static String receivedAlert(String message) {
+        Matcher m = ALERT.matcher(message);
+        if (m.find()) {
+            return m.group(1);
+        }
+        Matcher o = OPENSSL_ALERT.matcher(message);
+        if (o.find()) {
+            return o.group(1).toLowerCase(Locale.ROOT);
+        }
+        if (message.contains("TLSV1_UNRECOGNIZED_NAME")) {
+            return "unrecognized_name";
+        }
+        return null;
     }
 
     private static TlsHandshakeException fromAlert(String alert, SSLException e, Context c, String peer) {

@@ -1,7 +1,11 @@
 package dev.tether.tls.internal;
 
+import dev.tether.tls.ClientAuth;
 import dev.tether.tls.RevocationChecker;
 import dev.tether.tls.TlsConfigException;
+import dev.tether.tls.TlsProvider;
+import dev.tether.tls.spi.TlsEngineFactory;
+import dev.tether.tls.spi.TlsEngineSpec;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -25,6 +29,7 @@ public final class TlsMaterial {
     private final String trustDescription;
     private final ResumptionMemory resumptionMemory = new ResumptionMemory();
     private final boolean applicationContext;
+    private TlsEngineFactory engines;
 
     private TlsMaterial(SSLContext context, List<X509Certificate> certificateChain, String trustDescription,
                         boolean applicationContext) {
@@ -34,9 +39,16 @@ public final class TlsMaterial {
         this.applicationContext = applicationContext;
     }
 
+    /** Loads material for the JDK provider with no ALPN (kept for callers that only need a JDK context). */
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites) {
-        return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, StandardInputs.NONE, null);
+        return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, StandardInputs.NONE, null,
+                new EngineChoice(TlsProvider.JDK, List.of(), ClientAuth.NONE, true));
+    }
+
+    /** What the engine factory needs besides the key and trust material: the provider and engine-wide settings. */
+    public record EngineChoice(TlsProvider provider, List<String> applicationProtocols, ClientAuth clientAuth,
+                               boolean sessionResumption) {
     }
 
     /**
@@ -44,10 +56,13 @@ public final class TlsMaterial {
      * managers are wrapped like Tether's own (dates, host name and pins still checked); an SSLContext is used as
      * it is, so only the engine-level settings (protocols, suites, ALPN, SNI, the JDK's host name check) apply.
      * {@code revocation} checks server certificates (null: no checking); it cannot reach inside an SSLContext.
+     * The engines come from {@code engine}'s provider; an application's SSLContext only works with the JDK's.
+     *
+     * @throws dev.tether.tls.TlsProviderUnavailableException when the provider is OPENSSL and cannot run here
      */
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites, StandardInputs std,
-                                   RevocationChecker revocation) {
+                                   RevocationChecker revocation, EngineChoice engine) {
         if (std.context() != null) {
             if (!pins.isEmpty()) {
                 throw new TlsConfigException("certificate pins cannot be checked inside an SSLContext the application"
@@ -57,8 +72,14 @@ public final class TlsMaterial {
                 throw new TlsConfigException("revocation cannot be checked inside an SSLContext the application built;"
                         + " give its trust manager (trustManager or trustManagerFactory) instead of sslContext");
             }
+            if (engine.provider() == TlsProvider.OPENSSL) {
+                throw new TlsConfigException("an SSLContext the application built runs on the JDK's TLS only; use"
+                        + " provider JDK (or PREFER_OPENSSL), or give key and trust managers instead of sslContext");
+            }
             checkProtocols(std.context(), protocols);
-            return new TlsMaterial(std.context(), List.of(), std.trustDescription(), true);
+            TlsMaterial material = new TlsMaterial(std.context(), List.of(), std.trustDescription(), true);
+            material.engines = new JdkEngineFactory(std.context());
+            return material;
         }
         X509ExtendedTrustManager pkix;
         String trustDescription;
@@ -90,7 +111,11 @@ public final class TlsMaterial {
                     throw new TlsConfigException("protocol " + p + " is not supported by this JDK: " + supportedProtocols);
                 }
             }
-            return new TlsMaterial(context, chain, trustDescription, false);
+            TlsMaterial material = new TlsMaterial(context, chain, trustDescription, false);
+            material.engines = EngineProviders.factory(engine.provider(), context, new TlsEngineSpec(km, tm,
+                    !chain.isEmpty(), protocols, cipherSuites, engine.applicationProtocols(), engine.clientAuth(),
+                    engine.sessionResumption()));
+            return material;
         } catch (GeneralSecurityException e) {
             throw new TlsConfigException("cannot create the TLS context: " + e.getMessage(), e);
         }
@@ -127,6 +152,11 @@ public final class TlsMaterial {
             }
         }
         return suites;
+    }
+
+    /** Makes this material's engines, with the provider the config chose. */
+    public TlsEngineFactory engines() {
+        return engines;
     }
 
     public SSLContext context() {
