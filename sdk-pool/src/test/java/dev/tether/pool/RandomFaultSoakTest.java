@@ -89,6 +89,14 @@ class RandomFaultSoakTest {
                 assertThat(server.faultsInjected()).isGreaterThan(500);
                 assertThat(violations.get()).isPositive();
                 assertThat(server.executedMoreThanOnce()).isEmpty();
+                // With faults on, a connection often breaks before its 300 ms lifetime (a fast JVM makes ~250
+                // faults a second across 8 connections), so lifetime expiry is shown with the faults off: calls go
+                // on until a connection has been retired for its age.
+                server.randomFaults(0, 42);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    assertThat(client.call("echo aging")).isEqualTo("aging");
+                    return client.stats().get(server.endpoint()).destroyed(DestroyReason.LIFETIME) > 0;
+                });
                 // Quiescent: nothing lent out, and every connection ever made is accounted for.
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                     EndpointStats s = client.stats().get(server.endpoint());
