@@ -80,7 +80,7 @@ class RevocationTest {
         Path response = ocspResponse("stapled-good", false);
         try (OpenSslServer server = OpenSslServer.start(dir, "-cert", cert.toString(), "-key", "stapled-good.key",
                 "-status_file", response.toString(), "-naccept", "1");
-             TlsConnection c = connect(RevocationMode.HARD_FAIL, server)) {
+             TlsConnection c = connectStapling(RevocationMode.HARD_FAIL, server)) {
             assertThat(c.revocationStatus()).hasValueSatisfying(s -> {
                 assertThat(s.state()).isEqualTo(RevocationStatus.State.GOOD);
                 assertThat(s.source()).isEqualTo(RevocationStatus.Source.STAPLED_OCSP);
@@ -94,7 +94,7 @@ class RevocationTest {
         Path response = ocspResponse("stapled-revoked", true);
         try (OpenSslServer server = OpenSslServer.start(dir, "-cert", cert.toString(), "-key", "stapled-revoked.key",
                 "-status_file", response.toString(), "-naccept", "1")) {
-            assertThatThrownBy(() -> connect(RevocationMode.SOFT_FAIL, server))
+            assertThatThrownBy(() -> connectStapling(RevocationMode.SOFT_FAIL, server))
                     .isInstanceOfSatisfying(CertificateRevocationException.class, e -> {
                         assertThat(e.revoked()).as(e.getMessage()).isTrue();
                         assertThat(e.status().source()).isEqualTo(RevocationStatus.Source.STAPLED_OCSP);
@@ -223,7 +223,21 @@ class RevocationTest {
     // ------------------------------------------------------------------------------------------ helpers
 
     private static TlsConnection connect(RevocationMode mode, OpenSslServer server) throws Exception {
-        TlsConfig config = TlsConfig.builder().trustPemFile(dir.resolve("ca.pem")).revocation(mode)
+        return connect(TlsConfig.builder(), mode, server);
+    }
+
+    /**
+     * Stapled OCSP responses are read through the JDK's {@code ExtendedSSLSession}; the OpenSSL provider does not
+     * hand them over yet (a documented limitation: it falls back to the certificate's OCSP and CRL URLs), so the
+     * stapling tests name the JDK provider and run on it in the OpenSSL suite too.
+     */
+    private static TlsConnection connectStapling(RevocationMode mode, OpenSslServer server) throws Exception {
+        return connect(TlsConfig.builder().provider(TlsProvider.JDK), mode, server);
+    }
+
+    private static TlsConnection connect(TlsConfig.Builder builder, RevocationMode mode, OpenSslServer server)
+            throws Exception {
+        TlsConfig config = builder.trustPemFile(dir.resolve("ca.pem")).revocation(mode)
                 .revocationTimeout(Duration.ofSeconds(3)).build();
         return new TlsConnector(SocketConnector.create(), config)
                 .connect(server.endpoint(), Deadline.after(Duration.ofSeconds(20)));

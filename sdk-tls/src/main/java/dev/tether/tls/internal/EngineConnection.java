@@ -230,8 +230,10 @@ public final class EngineConnection implements TlsConnection {
     private static SSLParameters baseParameters(SSLEngine engine, TlsConfig config) {
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(config.protocols().toArray(String[]::new));
-        // Tether's AEAD-only defaults unless the config lists suites or allows legacy CBC (TlsConfig).
-        p.setCipherSuites(config.effectiveCipherSuites().toArray(String[]::new));
+        // Tether's AEAD-only defaults unless the config lists suites or allows legacy CBC (TlsConfig), kept to what
+        // this engine's provider implements (BoringSSL lacks some legacy CBC suites the JDK has).
+        List<String> supported = List.of(engine.getSupportedCipherSuites());
+        p.setCipherSuites(config.effectiveCipherSuites().stream().filter(supported::contains).toArray(String[]::new));
         if (!config.applicationProtocols().isEmpty()) {
             p.setApplicationProtocols(config.applicationProtocols().toArray(String[]::new));
         }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class ResumptionFallback {
     private static final Logger log = LoggerFactory.getLogger(ResumptionFallback.class);
     private static final Pattern ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+    /** The same on the OpenSSL provider: BoringSSL names a received alert {@code TLSV1_ALERT_INTERNAL_ERROR}. */
+    private static final Pattern OPENSSL_ALERT = Pattern.compile("(?:TLSV1|SSLV3)_ALERT_([A-Z_]+)");
     /** Alerts that judge this client's identity or parameters: a full handshake would be refused the same way. */
     private static final Set<String> VERDICT_ALERTS = Set.of("certificate_required", "bad_certificate",
             "unsupported_certificate", "certificate_revoked", "certificate_expired", "certificate_unknown",
@@ -97,6 +99,10 @@ public final class ResumptionFallback {
                 Matcher m = ALERT.matcher(message);
                 if (m.find()) {
                     return !VERDICT_ALERTS.contains(m.group(1));
+                }
+                Matcher openssl = OPENSSL_ALERT.matcher(message);
+                if (openssl.find()) {
+                    return !VERDICT_ALERTS.contains(openssl.group(1).toLowerCase(java.util.Locale.ROOT));
                 }
                 if (message.contains("close_notify during handshake")) {
                     return true;
