@@ -90,6 +90,12 @@ final class EndpointHealth {
         try {
             long now = time.nanoTime();
             boolean wasUp = up;
+            if (!wasUp && !attemptInFlight) {
+                // A connect that started while the endpoint was still up (many callers find a restart at once):
+                // the outage is already counted, and counting each of them would push the backoff to its cap.
+                lastError = error;
+                return Change.NONE;
+            }
             if (wasUp) {
                 downSinceNanos = now;
                 downSince = Instant.now();

@@ -73,6 +73,21 @@ class ReconnectBackoffTest {
     }
 
     @Test
+    void connectsThatRacedTheFirstFailureDoNotLengthenTheBackoff() {
+        ManualTime time = new ManualTime();
+        EndpointHealth health = new EndpointHealth(time, backoff(0.5));
+        // 64 callers were connecting when the server went away: all their refusals arrive.
+        for (int i = 0; i < 64; i++) {
+            health.failed(refused());
+        }
+        time.advance(Duration.ofMillis(20));
+        assertThat(health.admitConnect()).as("still the first step of the schedule").isTrue();
+        health.failed(refused());
+        time.advance(Duration.ofMillis(32));
+        assertThat(health.admitConnect()).as("then the second").isTrue();
+    }
+
+    @Test
     void anOutageSaysSinceWhenHowManyConnectsFailedAndTheLastError() {
         ManualTime time = new ManualTime();
         EndpointHealth health = new EndpointHealth(time, backoff(0.5));
