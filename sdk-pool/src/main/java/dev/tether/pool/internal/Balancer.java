@@ -36,6 +36,9 @@ final class Balancer {
      */
     EndpointPool pick(CallState st) throws CircuitOpenException {
         st.permitted = false;
+        if (pools.length == 1) {
+            return pickOnly(st);
+        }
         EndpointPool avoid = st.lastFailed;
         int up = 0;
         int healthy = 0;
@@ -76,6 +79,19 @@ final class Balancer {
         // Asked for bookkeeping only: an open breaker whose period passed turns half-open and its probes count.
         st.permitted = chosen.tryPermission();
         return chosen;
+    }
+
+    /** One endpoint: the common case, kept to two reads. Its breaker only refuses with a panic threshold of 0. */
+    private EndpointPool pickOnly(CallState st) throws CircuitOpenException {
+        EndpointPool only = pools[0];
+        if (!only.health.isUp()) {
+            return null;
+        }
+        st.permitted = only.tryPermission();
+        if (!st.permitted && panicThreshold == 0) {
+            throw allOpen();
+        }
+        return only;
     }
 
     private EndpointPool firstUp(int start) {

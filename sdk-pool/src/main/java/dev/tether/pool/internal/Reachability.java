@@ -30,8 +30,11 @@ final class Reachability {
     private final Listeners listeners;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition cameBack = lock.newCondition();
-    /** Bumped (under the lock) whenever an endpoint comes back, so a waiter never misses a wake-up. */
-    private long generation;
+    /**
+     * Bumped (under the lock) whenever an endpoint comes back, so a waiter never misses a wake-up. Volatile so
+     * the hot path reads it without taking the lock: every call reads it, only waiters lock.
+     */
+    private volatile long generation;
     private volatile Consumer<EndpointPool> probeScheduler = ep -> { };
 
     Reachability(String clientName, EndpointPool[] pools, Balancer balancer, Listeners listeners) {
@@ -89,7 +92,7 @@ final class Reachability {
      */
     EndpointPool pickOrAwait(CallState st) throws TetherException {
         while (true) {
-            long seen = generation();
+            long seen = generation;
             EndpointPool ep = balancer.pick(st);
             if (ep != null) {
                 return ep;
@@ -124,14 +127,6 @@ final class Reachability {
                 outage.lastError() != null ? outage.lastError() : st.lastConnectFailure);
     }
 
-    private long generation() {
-        lock.lock();
-        try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** Waits until an endpoint comes back after {@code seen}; false when {@code nanos} pass first. */
     private boolean await(long seen, long nanos, EndpointPool ep) throws CallInterruptedException {
