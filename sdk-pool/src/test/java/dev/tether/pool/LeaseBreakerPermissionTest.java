@@ -32,14 +32,21 @@ class LeaseBreakerPermissionTest {
     void aHalfOpenProbeLeaseThatFailsWithAnErrorLeavesTheBreakerUsable() throws Exception {
         AtomicBoolean faulty = new AtomicBoolean();
         SocketConnector plain = SocketConnector.create();
-        Connector connector = (endpoint, deadline) -> new ForwardingConnection(plain.connect(endpoint, deadline)) {
-            @Override
-            public int readAvailable(ByteBuffer dst) throws TetherException {
-                if (faulty.get()) {
-                    throw new InjectedError();
-                }
-                return super.readAvailable(dst);
+        // While faulty, the Error comes out of checking a pooled connection and out of making a new one, so every
+        // lease fails with it whichever connection it would have taken.
+        Connector connector = (endpoint, deadline) -> {
+            if (faulty.get()) {
+                throw new InjectedError();
             }
+            return new ForwardingConnection(plain.connect(endpoint, deadline)) {
+                @Override
+                public int readAvailable(ByteBuffer dst) throws TetherException {
+                    if (faulty.get()) {
+                        throw new InjectedError();
+                    }
+                    return super.readAvailable(dst);
+                }
+            };
         };
         try (FaultyServer server = FaultyServer.start();
              TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
