@@ -45,15 +45,15 @@ final class Balancer {
         for (EndpointPool p : pools) {
             if (p.health.isUp()) {
                 up++;
-                if (!p.breakerOpen()) {
-                    healthy++;
-                }
+            }
+            if (p.healthy()) {
+                healthy++;
             }
         }
         if (up == 0) {
             return null;
         }
-        int start = pools.length == 1 ? 0 : Math.floorMod(next.getAndIncrement(), pools.length);
+        int start = Math.floorMod(next.getAndIncrement(), pools.length);
         boolean panic = panicThreshold > 0 && healthy * 100f < panicThreshold * pools.length;
         if (!panic) {
             EndpointPool chosen = choose(start, avoid, true);
