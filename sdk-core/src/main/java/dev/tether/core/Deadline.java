@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * A point in monotonic time ({@link System#nanoTime()}) by which an operation must finish. One deadline is
@@ -10,22 +11,35 @@ import java.util.Objects;
 public final class Deadline implements Comparable<Deadline> {
     private static final long MAX_NANOS = Long.MAX_VALUE / 4;
 
+    /** {@link System#nanoTime()}: the clock of every deadline not given another. */
+    private static final LongSupplier SYSTEM = System::nanoTime;
+
     private final long deadlineNanos;
     private final Duration budget;
+    private final LongSupplier clock;
 
-    private Deadline(long deadlineNanos, Duration budget) {
+    private Deadline(long deadlineNanos, Duration budget, LongSupplier clock) {
         this.deadlineNanos = deadlineNanos;
         this.budget = budget;
+        this.clock = clock;
     }
 
     /** A deadline {@code timeout} from now; the timeout must be positive. */
     public static Deadline after(Duration timeout) {
+        return after(timeout, SYSTEM);
+    }
+
+    /**
+     * A deadline {@code timeout} from now on {@code clock} (monotonic nanoseconds), which also measures what is
+     * left. For code whose time a test drives by hand; I/O waits still last at most the remaining time.
+     */
+    public static Deadline after(Duration timeout, LongSupplier clock) {
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(clock, "clock");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        long nanos = saturatedNanos(timeout);
-        return new Deadline(System.nanoTime() + nanos, timeout);
+        return new Deadline(clock.getAsLong() + saturatedNanos(timeout), timeout, clock);
     }
 
     private static long saturatedNanos(Duration d) {
@@ -43,7 +57,7 @@ public final class Deadline implements Comparable<Deadline> {
 
     /** Nanoseconds left; zero or negative once expired. */
     public long remainingNanos() {
-        return deadlineNanos - System.nanoTime();
+        return deadlineNanos - clock.getAsLong();
     }
 
     /** Time left, never negative. */
@@ -63,7 +77,7 @@ public final class Deadline implements Comparable<Deadline> {
 
     /** The earlier of this deadline and one {@code timeout} from now. */
     public Deadline min(Duration timeout) {
-        Deadline other = after(timeout);
+        Deadline other = after(timeout, clock);
         return compareTo(other) <= 0 ? this : other;
     }
 
@@ -72,7 +86,15 @@ public final class Deadline implements Comparable<Deadline> {
         return compareTo(other) <= 0 ? this : other;
     }
 
-    /** The absolute {@link System#nanoTime()} value of the deadline. */
+    /**
+     * The deadline as a {@link System#nanoTime()} value, for waits the operating system or the JDK time: on
+     * another clock, what is left of it from now.
+     */
+    public long systemNanoTime() {
+        return clock == SYSTEM ? deadlineNanos : System.nanoTime() + remainingNanos();
+    }
+
+    /** The absolute value of the deadline on its clock ({@link System#nanoTime()} unless given another). */
     public long nanoTime() {
         return deadlineNanos;
     }

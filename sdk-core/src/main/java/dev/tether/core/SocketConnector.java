@@ -121,7 +121,7 @@ public final class SocketConnector implements Connector {
         AddressRace race = new AddressRace(addresses, endpoint.port(), options);
         SocketChannel channel;
         try {
-            channel = race.connect(deadline.nanoTime());
+            channel = race.connect(deadline.systemNanoTime());
         } catch (IOException e) {
             throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, endpoint,
                     "could not start connecting: " + e.getMessage(), e);
@@ -182,7 +182,7 @@ public final class SocketConnector implements Connector {
             guard = new ChannelCloseGuard(channel);
             // Connecting to a Unix socket whose backlog is full blocks with no timeout of its own.
             IoWatchdog watchdog = IoWatchdog.instance();
-            watchdog.begin(guard, deadline.nanoTime());
+            watchdog.begin(guard, deadline.systemNanoTime());
             try {
                 channel.connect(UnixDomainSocketAddress.of(endpoint.unixPath()));
             } finally {

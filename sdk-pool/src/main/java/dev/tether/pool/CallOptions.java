@@ -91,6 +91,11 @@ public final class CallOptions {
         return deadline != null ? deadline : Deadline.after(timeout);
     }
 
+    /** {@link #deadlineFromNow()} with the timeout measured on {@code clock}; a fixed deadline is returned as given. */
+    public Deadline deadlineFromNow(java.util.function.LongSupplier clock) {
+        return deadline != null ? deadline : Deadline.after(timeout, clock);
+    }
+
     /** The relative timeout, or the time left before the fixed deadline. */
     public Duration timeout() {
         return deadline != null ? deadline.remaining() : timeout;

@@ -105,6 +105,8 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         private KeepAlivePing<Req, Resp> keepAlivePing;
         private Executor asyncExecutor;
         private String name = "tether";
+        /** The engine's clock; null for the system clock. Package-private: tests in this package drive it by hand. */
+        private dev.tether.pool.internal.TimeSource time;
 
         private Builder(Codec<Req, Resp> codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
@@ -223,6 +225,12 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             return this;
         }
 
+        /** For tests: the clock the client reads and waits on, moved by hand. */
+        Builder<Req, Resp> timeSource(dev.tether.pool.internal.TimeSource source) {
+            this.time = Objects.requireNonNull(source, "timeSource");
+            return this;
+        }
+
         /** A name for log lines, thread names and metrics tags; "tether" by default. */
         public Builder<Req, Resp> name(String name) {
             Objects.requireNonNull(name, "name");
@@ -257,9 +265,9 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             }
             Connector effective = connector != null ? connector : Connectors.build(transport, tls);
             KeepAlivePing<Req, Resp> ping = keepAlivePing != null ? keepAlivePing : codec.keepAlivePing().orElse(null);
-            return new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec, effective, transport,
-                    pool, retry, breaker, reconnect, loadBalancing, defaultCallOptions, ping, List.copyOf(listeners),
-                    asyncExecutor));
+            return new PooledClient<>(new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec,
+                    effective, transport, pool, retry, breaker, reconnect, loadBalancing, defaultCallOptions, ping,
+                    List.copyOf(listeners), asyncExecutor, time)), defaultCallOptions);
         }
     }
 }

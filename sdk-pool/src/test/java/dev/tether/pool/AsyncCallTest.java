@@ -2,7 +2,6 @@ package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.pool.internal.ClientCore;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import java.time.Duration;
@@ -27,7 +26,7 @@ class AsyncCallTest {
                 assertThat(futures.get(i).get()).isEqualTo(String.valueOf(i));
             }
             boolean jvmHasVirtualThreads = Runtime.version().feature() >= 21;
-            assertThat(((ClientCore<?, ?>) client).asyncOnVirtualThreads()).isEqualTo(jvmHasVirtualThreads);
+            assertThat(ManualClients.core(client).asyncOnVirtualThreads()).isEqualTo(jvmHasVirtualThreads);
             assertThat(client.stats().get(server.endpoint()).created()).isLessThanOrEqualTo(16);
         }
     }

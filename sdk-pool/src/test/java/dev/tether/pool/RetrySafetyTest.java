@@ -158,7 +158,7 @@ class RetrySafetyTest {
             assertThat(failures).isEqualTo(5);
             // The reserve is 1 retry/s over a 10s window: 10 retries at most, not 5 calls x 4 retries.
             assertThat(server.requests()).isLessThanOrEqualTo(5 + 10);
-            assertThat(((dev.tether.pool.internal.ClientCore<?, ?>) client).retriesThrottled()).isPositive();
+            assertThat(ManualClients.core(client).retriesThrottled()).isPositive();
         }
     }
 }

@@ -146,7 +146,7 @@ public final class SocketConnection implements Connection {
 
     private int readGuarded(ByteBuffer dst, Deadline deadline) throws IOException {
         IoWatchdog watchdog = IoWatchdog.instance();
-        watchdog.begin(readGuard, deadline.nanoTime());
+        watchdog.begin(readGuard, deadline.systemNanoTime());
         try {
             return channel.read(dst);
         } finally {
@@ -209,7 +209,7 @@ public final class SocketConnection implements Connection {
         }
         IoWatchdog watchdog = IoWatchdog.instance();
         blockingMode.lock();
-        watchdog.begin(writeGuard, deadline.nanoTime());
+        watchdog.begin(writeGuard, deadline.systemNanoTime());
         IOException failure = null;
         try {
             while (src.hasRemaining()) {

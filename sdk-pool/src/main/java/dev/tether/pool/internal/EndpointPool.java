@@ -13,7 +13,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Semaphore;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,9 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
 
 /**
- * Everything the client keeps per endpoint besides the pooled connections themselves (which commons-pool2
- * holds): the connection permits that bound waiting, counters, the acquire-time histogram, whether it can be
- * connected to ({@link EndpointHealth}) and the breaker, whose open periods grow with consecutive trips.
+ * Everything the client keeps per endpoint: its live connections and the idle ones among them, the callers
+ * waiting for one, counters, the acquire-time histogram, whether it can be connected to ({@link EndpointHealth})
+ * and the breaker, whose open periods grow with consecutive trips.
  */
 final class EndpointPool {
     private static final long MAX_TRACKED_MICROS = TimeUnit.HOURS.toMicros(1);
@@ -32,8 +33,15 @@ final class EndpointPool {
     final Endpoint endpoint;
     final String clientName;
     final int index;
-    /** One permit per connection this endpoint may have open; waiting for one is what "acquire" bounds. */
-    final Semaphore permits;
+    /** Every connection made and not yet destroyed, whoever owns it now. */
+    final Set<PooledConnection<?, ?>> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Connections given back, most recently returned first with lifo reuse (last otherwise). An entry found here
+     * is only a candidate: whoever claims it by compare-and-set owns it ({@link PooledConnection#claim}).
+     */
+    final ConcurrentLinkedDeque<PooledConnection<?, ?>> idle = new ConcurrentLinkedDeque<>();
+    /** Callers waiting for a connection to this endpoint. */
+    final Waiters waiters = new Waiters();
     final AtomicInteger inFlight = new AtomicInteger();
     final LongAdder created = new LongAdder();
     final LongAdder acquires = new LongAdder();
@@ -42,13 +50,8 @@ final class EndpointPool {
     final AtomicBoolean warming = new AtomicBoolean();
     /** Whether a reconnect attempt is scheduled (at most one at a time per endpoint). */
     final AtomicBoolean probeScheduled = new AtomicBoolean();
-    /**
-     * Healthy connections just given back, kept out of commons-pool2 for the next caller (see {@link ClientCore}).
-     * Each one still holds its endpoint and total permits.
-     */
-    final ConcurrentLinkedDeque<PooledConnection<?, ?>> ready = new ConcurrentLinkedDeque<>();
-    /** Callers that found no ready connection and went for a permit; a releasing caller then hands back. */
-    final AtomicInteger waiters = new AtomicInteger();
+    /** Acquires that took an idle connection at once (under a microsecond): the histogram's zero bucket. */
+    private final LongAdder quickAcquires = new LongAdder();
     /** What the newest TLS connection negotiated, for {@code stats()}; null for plain TCP or before one. */
     volatile TlsSessionInfo lastTlsSession;
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
@@ -63,12 +66,11 @@ final class EndpointPool {
     private volatile long openNanos;
     private volatile long openedAtNanos;
 
-    EndpointPool(Endpoint endpoint, int index, int maxConnections, CircuitBreakerSettings settings, String clientName,
+    EndpointPool(Endpoint endpoint, int index, CircuitBreakerSettings settings, String clientName,
                  Listeners listeners, TimeSource time, Backoff reconnectBackoff) {
         this.endpoint = endpoint;
         this.clientName = clientName;
         this.index = index;
-        this.permits = new Semaphore(maxConnections, true);
         for (int i = 0; i < destroyed.length; i++) {
             destroyed[i] = new LongAdder();
         }
@@ -178,13 +180,37 @@ final class EndpointPool {
         return breaker == null ? BreakerState.DISABLED : map(breaker.getState());
     }
 
+    /**
+     * Counts an acquire. The common one (an idle connection taken within a microsecond) only bumps striped
+     * counters; the shared histogram is written for the others and gets the quick ones as its zero bucket when
+     * read.
+     */
     void recordAcquire(long nanos, boolean reused) {
         acquires.increment();
         if (reused) {
             reuses.increment();
         }
-        acquireMicros.recordValue(Math.min(MAX_TRACKED_MICROS, Math.max(0, nanos / 1000)));
+        if (nanos < 1000) {
+            quickAcquires.increment();
+        } else {
+            acquireMicros.recordValue(Math.min(MAX_TRACKED_MICROS, nanos / 1000));
+        }
         TetherEvents.acquired(clientName, endpoint, nanos, reused);
+    }
+
+    /** The acquire-time histogram in microseconds, quick acquires included as zeros. */
+    private org.HdrHistogram.Histogram acquireHistogram() {
+        org.HdrHistogram.Histogram h = acquireMicros.copy();
+        long quick = quickAcquires.sum();
+        if (quick > 0) {
+            h.recordValueWithCount(0, quick);
+        }
+        return h;
+    }
+
+    /** Idle connections right now (entries being claimed may still be counted). */
+    int idleCount() {
+        return idle.size();
     }
 
     void recordDestroyed(DestroyReason reason) {
@@ -209,7 +235,8 @@ final class EndpointPool {
 
     /** Acquire-wait percentile in microseconds. */
     long acquireMicrosAt(double percentile) {
-        return acquireMicros.getTotalCount() == 0 ? 0 : acquireMicros.getValueAtPercentile(percentile);
+        org.HdrHistogram.Histogram h = acquireHistogram();
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile);
     }
 
     long acquireMicrosMax() {

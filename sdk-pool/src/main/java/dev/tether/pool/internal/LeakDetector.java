@@ -3,9 +3,6 @@ package dev.tether.pool.internal;
 import dev.tether.core.Endpoint;
 import dev.tether.core.TimedOutException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +21,12 @@ final class LeakDetector {
     private static final Handle NONE = () -> { };
 
     private final long thresholdNanos;
-    private final ScheduledExecutorService scheduler;
+    private final TimeSource time;
     private final Listeners listeners;
 
-    LeakDetector(Duration threshold, ScheduledExecutorService scheduler, Listeners listeners) {
+    LeakDetector(Duration threshold, TimeSource time, Listeners listeners) {
         this.thresholdNanos = threshold.toNanos();
-        this.scheduler = scheduler;
+        this.time = time;
         this.listeners = listeners;
     }
 
@@ -38,20 +35,16 @@ final class LeakDetector {
             return NONE;
         }
         Tracked t = new Tracked(endpoint, new Throwable("lease of a connection to " + endpoint + " taken here"));
-        try {
-            t.future = scheduler.schedule(t::report, thresholdNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // The client is closing and its scheduler stopped; the lease is about to be closed anyway.
-            return NONE;
-        }
+        // Once the client's timer has stopped (closing) this is a no-op: the lease is about to be closed anyway.
+        t.scheduled = time.schedule(t::report, thresholdNanos);
         return t;
     }
 
     private final class Tracked implements Handle {
         private final Endpoint endpoint;
         private final Throwable acquiredAt;
-        private final long start = System.nanoTime();
-        private volatile ScheduledFuture<?> future;
+        private final long start = time.nanoTime();
+        private volatile TimeSource.Scheduled scheduled;
         private volatile boolean reported;
 
         Tracked(Endpoint endpoint, Throwable acquiredAt) {
@@ -61,7 +54,7 @@ final class LeakDetector {
 
         void report() {
             reported = true;
-            Duration held = Duration.ofNanos(System.nanoTime() - start);
+            Duration held = Duration.ofNanos(time.nanoTime() - start);
             LOG.warn("possible connection leak: a lease on {} has been held for {} (threshold {}); it was taken at:",
                     endpoint, TimedOutException.format(held), TimedOutException.format(Duration.ofNanos(thresholdNanos)),
                     acquiredAt);
@@ -70,13 +63,13 @@ final class LeakDetector {
 
         @Override
         public void close() {
-            ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false);
+            TimeSource.Scheduled s = scheduled;
+            if (s != null) {
+                s.cancel();
             }
             if (reported) {
                 LOG.info("lease on {} reported as a possible leak was closed after {}", endpoint,
-                        TimedOutException.format(Duration.ofNanos(System.nanoTime() - start)));
+                        TimedOutException.format(Duration.ofNanos(time.nanoTime() - start)));
             }
         }
     }

@@ -29,8 +29,10 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     private boolean discarded;
     /** Requests sent with {@link #send} whose responses were not received yet. */
     private int awaited;
-    /** Atomic so that close() stays idempotent even when two threads race to it: the connection goes back once. */
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** 1 once closed; set by compare-and-set so close() stays idempotent when two threads race to it. */
+    private volatile int closed;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<LeaseImpl> CLOSED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(LeaseImpl.class, "closed");
 
     LeaseImpl(ClientCore<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
               Duration defaultTimeout) {
@@ -53,7 +55,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     @Override
     public Resp exchange(Req request, Duration timeout) throws TetherException {
         Objects.requireNonNull(request, "request");
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = client.deadlineAfter(timeout);
         ensureUsable();
         try {
             return client.checked(pc.framed.exchange(request, deadline));
@@ -74,7 +76,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     @Override
     public void send(Req request, Duration timeout) throws TetherException {
         Objects.requireNonNull(request, "request");
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = client.deadlineAfter(timeout);
         ensureUsable();
         try {
             pc.framed.send(request, deadline);
@@ -90,7 +92,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
 
     @Override
     public Resp receive(Duration timeout) throws TetherException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = client.deadlineAfter(timeout);
         ensureUsable();
         try {
             Resp response = pc.framed.receive(deadline);
@@ -116,7 +118,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     }
 
     private void ensureUsable() throws ConnectionClosedException {
-        if (closed.get()) {
+        if (closed != 0) {
             throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY, endpoint(),
                     RequestState.NOT_SENT, "the lease is closed", null);
         }
@@ -129,7 +131,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
             return;
         }
         leak.close();
@@ -139,6 +141,6 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
 
     @Override
     public String toString() {
-        return "Lease[" + pc + (closed.get() ? ", closed" : "") + "]";
+        return "Lease[" + pc + (closed != 0 ? ", closed" : "") + "]";
     }
 }

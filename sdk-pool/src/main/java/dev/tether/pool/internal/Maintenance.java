@@ -1,23 +1,22 @@
 package dev.tether.pool.internal;
 
-import dev.tether.core.TetherException;
+import dev.tether.pool.DestroyReason;
 import dev.tether.pool.PoolSettings;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's one background thread (a daemon, so it never holds up JVM exit). Each run evicts idle
- * connections by the {@link EvictionRules}, checks the rest without blocking and pings those due a keep-alive
- * (each ping bounded by its timeout), then asks for replacements up to the minimum idle count. Connecting for
- * those happens on the async executor, never on this thread, so a slow endpoint cannot stall eviction. Leak
- * warnings are scheduled here too.
+ * The pool's housekeeping, run on the client's timer every maintenance interval ({@link #runOnce} is also what
+ * tests call after moving the clock): idle connections are claimed one at a time, closed when outdated, broken
+ * or idle too long beyond the minimum, pinged when a keep-alive is due, and handed back; then replacements are
+ * opened up to the minimum idle count. Connecting happens on the background executor, never on the timer, so a
+ * slow endpoint cannot stall the rest. Reconnects to unreachable endpoints are scheduled here too.
  */
 final class Maintenance<Req, Resp> {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
@@ -26,68 +25,116 @@ final class Maintenance<Req, Resp> {
     private static final long RETRY_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final PoolSettings settings;
-    private final GenericKeyedObjectPool<dev.tether.core.Endpoint, PooledConnection<Req, Resp>> pool;
     private final EndpointPool[] pools;
-    private final Semaphore totalPermits;
+    private final ConnectionPool<Req, Resp> pool;
+    private final Connections<Req, Resp> connections;
+    private final Capacity capacity;
+    private final TimeSource time;
     private final Executor background;
-    private final ScheduledThreadPoolExecutor scheduler;
-    private final java.util.function.LongConsumer flushReady;
+    private final long maxIdleNanos;
     private volatile boolean stopped;
 
-    Maintenance(String name, PoolSettings settings,
-                GenericKeyedObjectPool<dev.tether.core.Endpoint, PooledConnection<Req, Resp>> pool,
-                EndpointPool[] pools, Semaphore totalPermits, Executor background,
-                java.util.function.LongConsumer flushReady) {
-        this.flushReady = flushReady;
+    Maintenance(PoolSettings settings, EndpointPool[] pools, ConnectionPool<Req, Resp> pool,
+                Connections<Req, Resp> connections, Capacity capacity, TimeSource time, Executor background) {
         this.settings = settings;
-        this.pool = pool;
         this.pools = pools;
-        this.totalPermits = totalPermits;
+        this.pool = pool;
+        this.connections = connections;
+        this.capacity = capacity;
+        this.time = time;
         this.background = background;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, AsyncExecutors.daemonThreads(name + "-pool-maintenance"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.maxIdleNanos = settings.maxIdleTime().toNanos();
     }
 
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
+    /** Runs the first maintenance now and every interval after. */
     void start() {
-        long interval = settings.maintenanceInterval().toNanos();
-        scheduler.scheduleWithFixedDelay(this::runOnce, 0, interval, TimeUnit.NANOSECONDS);
+        time.schedule(this::runAndReschedule, 0);
     }
 
-    /** Stops the thread, interrupting a ping in progress (which closes that connection). */
-    void stop() {
-        stopped = true;
-        scheduler.shutdownNow();
+    private void runAndReschedule() {
+        if (stopped) {
+            return;
+        }
         try {
-            if (!scheduler.awaitTermination(settings.keepAliveTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-                LOG.warn("pool maintenance thread did not stop in time; it is a daemon and will not block exit");
+            runOnce();
+        } finally {
+            if (!stopped) {
+                time.schedule(this::runAndReschedule, settings.maintenanceInterval().toNanos());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
+    void stop() {
+        stopped = true;
+    }
+
+    /** One maintenance run at the clock's current time. */
     void runOnce() {
         if (stopped) {
             return;
         }
-        ConnectionFactory.enterMaintenance();
-        try {
-            // Connections parked for quick reuse but not reused within an interval go back where eviction sees them.
-            flushReady.accept(settings.maintenanceInterval().toNanos());
-            pool.evict();
-        } catch (Exception | AssertionError e) {
-            if (!stopped) {
-                LOG.warn("pool maintenance failed; it will run again in {}", settings.maintenanceInterval(), e);
+        for (EndpointPool ep : pools) {
+            try {
+                maintainIdle(ep);
+            } catch (RuntimeException | AssertionError e) {
+                if (!stopped) {
+                    LOG.warn("pool maintenance of {} failed; it will run again in {}", ep, settings.maintenanceInterval(), e);
+                }
             }
-        } finally {
-            ConnectionFactory.exitMaintenance();
         }
         topUp();
+    }
+
+    /**
+     * Checks each idle connection of {@code ep}, most recently used first, each handed back as the least recently
+     * used so the reuse order stays as it was.
+     */
+    private void maintainIdle(EndpointPool ep) {
+        List<PooledConnection<Req, Resp>> snapshot = new ArrayList<>();
+        Iterator<PooledConnection<?, ?>> mostRecentFirst = pool.lifo() ? ep.idle.iterator() : ep.idle.descendingIterator();
+        while (mostRecentFirst.hasNext()) {
+            @SuppressWarnings("unchecked")
+            PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) mostRecentFirst.next();
+            snapshot.add(pc);
+        }
+        int idle = snapshot.size();
+        // Least recently used first when deciding which idle ones beyond the minimum go.
+        for (int i = snapshot.size() - 1; i >= 0 && !stopped; i--) {
+            PooledConnection<Req, Resp> pc = snapshot.get(i);
+            if (!pc.claim(PooledConnection.MAINTAINED)) {
+                snapshot.set(i, null);
+                continue; // a caller took it
+            }
+            ep.idle.removeFirstOccurrence(pc);
+            long now = time.nanoTime();
+            boolean idleTooLong = now - pc.lastUsedNanos >= maxIdleNanos && idle > settings.minIdlePerEndpoint();
+            if (idleTooLong) {
+                pc.retire(DestroyReason.IDLE);
+            }
+            if (idleTooLong || !keep(pc, now)) {
+                pool.destroy(pc, null);
+                idle--;
+                snapshot.set(i, null);
+            }
+        }
+        for (PooledConnection<Req, Resp> pc : snapshot) {
+            if (pc != null) {
+                pool.offer(ep, pc, true);
+            }
+        }
+    }
+
+    /** Whether an idle connection maintenance owns may stay; one whose check throws goes (and the throw goes on). */
+    private boolean keep(PooledConnection<Req, Resp> pc, long now) {
+        boolean keep = false;
+        try {
+            keep = !connections.outdated(pc, now) && connections.healthyWhileIdle(pc, now);
+            return keep;
+        } finally {
+            if (!keep) {
+                pc.retire(DestroyReason.BROKEN); // unless the check recorded a more precise reason
+            }
+        }
     }
 
     private void topUp() {
@@ -96,7 +143,7 @@ final class Maintenance<Req, Resp> {
             return;
         }
         for (EndpointPool ep : pools) {
-            if (stopped || ep.breakerOpen() || !ep.health.isUp() || idle(ep) >= min
+            if (stopped || ep.breakerOpen() || !ep.health.isUp() || ep.idleCount() >= min
                     || !ep.warming.compareAndSet(false, true)) {
                 continue;
             }
@@ -109,14 +156,10 @@ final class Maintenance<Req, Resp> {
         }
     }
 
-    private int idle(EndpointPool ep) {
-        return pool.getNumIdle(ep.endpoint) + ep.ready.size();
-    }
-
-    /** Opens connections until {@code ep} has {@code min} idle, taking permits so callers' limits hold. */
+    /** Opens connections until {@code ep} has {@code min} idle. */
     private void warm(EndpointPool ep, int min) {
         try {
-            while (!stopped && idle(ep) < min && ep.health.isUp()) {
+            while (!stopped && ep.idleCount() < min && ep.health.isUp()) {
                 if (addOne(ep) != Added.YES) {
                     return;
                 }
@@ -139,19 +182,15 @@ final class Maintenance<Req, Resp> {
         if (stopped || !ep.probeScheduled.compareAndSet(false, true)) {
             return;
         }
-        try {
-            scheduler.schedule(() -> {
-                ep.probeScheduled.set(false);
-                try {
-                    background.execute(() -> probe(ep));
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("could not start a reconnect to {}: {}", ep, e.toString());
-                    scheduleProbe(ep, RETRY_PROBE_NANOS);
-                }
-            }, Math.max(minDelayNanos, ep.health.nanosUntilAttempt()), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            ep.probeScheduled.set(false); // stopping
-        }
+        time.schedule(() -> {
+            ep.probeScheduled.set(false);
+            try {
+                background.execute(() -> probe(ep));
+            } catch (RejectedExecutionException e) {
+                LOG.debug("could not start a reconnect to {}: {}", ep, e.toString());
+                scheduleProbe(ep, RETRY_PROBE_NANOS);
+            }
+        }, Math.max(minDelayNanos, ep.health.nanosUntilAttempt()));
     }
 
     private void probe(EndpointPool ep) {
@@ -159,7 +198,7 @@ final class Maintenance<Req, Resp> {
             return;
         }
         if (addOne(ep) != Added.YES && !ep.health.isUp()) {
-            // No room (every permit held by leases or other endpoints' connections), or the attempt could not
+            // No room (every slot held by leases or other endpoints' connections), or the attempt could not
             // start: look again after the backoff. A failed connect has already scheduled this (a no-op then).
             scheduleProbe(ep, RETRY_PROBE_NANOS);
         }
@@ -167,42 +206,25 @@ final class Maintenance<Req, Resp> {
 
     private enum Added { YES, NO_ROOM, FAILED }
 
-    /** Adds one idle connection to {@code ep} through commons-pool2, holding permits while it connects. */
+    /** Opens one connection to {@code ep} in free room and hands it to a waiting caller or the idle set. */
     private Added addOne(EndpointPool ep) {
-        if (!ep.permits.tryAcquire()) {
-            return Added.NO_ROOM;
+        if (pool.isClosed()) {
+            return Added.FAILED;
         }
-        if (!totalPermits.tryAcquire()) {
-            ep.permits.release();
+        Slot slot = capacity.tryTake(ep.endpoint);
+        if (slot == null) {
             return Added.NO_ROOM;
         }
         try {
-            long made = ep.created.sum();
-            pool.addObject(ep.endpoint);
-            if (ep.created.sum() == made) {
-                // commons-pool2 adds nothing, silently, when its own count is at maxTotal or maxPerEndpoint: idle
-                // connections there hold no permit (of another endpoint, or of this one while others are lent
-                // out). Trying again at once would spin until room appears.
-                return Added.NO_ROOM;
-            }
-            if (stopped) {
-                // The client closed while this connect ran: the pool may already have been cleared and closed,
-                // and commons-pool2 still parks the new connection as idle. Nothing would close it.
-                pool.clear(ep.endpoint, false);
-                return Added.FAILED;
-            }
+            pool.offer(ep, connections.open(ep, slot, connections.backgroundDeadline(), false));
+            connections.reportConnected(ep);
             return Added.YES;
-        } catch (TetherException e) {
+        } catch (dev.tether.core.TetherException e) {
             LOG.debug("could not open an idle connection to {}: {}", ep, e.toString());
             return Added.FAILED;
-        } catch (IllegalStateException closed) {
-            return Added.FAILED;
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.warn("could not open an idle connection to {}", ep, e);
             return Added.FAILED;
-        } finally {
-            totalPermits.release();
-            ep.permits.release();
         }
     }
 }

@@ -6,12 +6,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A {@link Clock} that follows a {@link TimeSource} ({@link System#nanoTime()} by default), for libraries that
+ * A {@link Clock} that follows a {@link TimeSource} (the client's clock), for libraries that
  * measure durations with a clock (resilience4j's breaker): wall-clock jumps must not open or close a breaker
  * early, and tests drive the breaker's periods by hand. Its instants mean nothing as dates.
  */
 final class MonotonicClock extends Clock {
-    static final MonotonicClock INSTANCE = new MonotonicClock(TimeSource.SYSTEM);
     private static final Instant ORIGIN = Instant.ofEpochSecond(1_000_000_000L);
 
     private final TimeSource time;
@@ -21,7 +20,7 @@ final class MonotonicClock extends Clock {
     }
 
     static MonotonicClock of(TimeSource time) {
-        return time == TimeSource.SYSTEM ? INSTANCE : new MonotonicClock(time);
+        return new MonotonicClock(time);
     }
 
     @Override

@@ -4,47 +4,86 @@ import dev.tether.core.Connection;
 import dev.tether.core.codec.FramedConnection;
 import dev.tether.pool.DestroyReason;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One pooled connection and what the pool knows about it: when it was made and expires, when it was last used
- * or pinged, which TLS material made it, and why it is being destroyed.
+ * One pooled connection, its owner and what the pool knows about it: when it was made and expires, when it was
+ * last used or pinged, which TLS material made it, and why it is being destroyed.
+ *
+ * <p>Exactly one party owns a connection at any moment, recorded in {@link #state} and changed only by
+ * compare-and-set (see sdk-pool/DESIGN.md): {@link #IDLE} (the pool: anyone may claim it), {@link #LEASED} (one
+ * caller), {@link #MAINTAINED} (the maintenance run checking or pinging it), {@link #CLOSED} (nobody; it is
+ * gone). Only the owner reads or writes the connection and the plain fields.
  */
 final class PooledConnection<Req, Resp> {
+    static final int IDLE = 0;
+    static final int LEASED = 1;
+    static final int MAINTAINED = 2;
+    static final int CLOSED = 3;
+
+    private static final AtomicIntegerFieldUpdater<PooledConnection> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(PooledConnection.class, "state");
+
     final EndpointPool endpoint;
+    final Slot slot;
     final Connection connection;
     final FramedConnection<Req, Resp> framed;
     final long createdNanos;
     final long expiresAtNanos;
     final long generation;
-    /** Set when the connection goes back to the pool; a ping does not count as use. */
+    private volatile int state = LEASED;
+    /** When it was last given back; a ping does not count as use. Written by the owner. */
     volatile long lastUsedNanos;
     /** Last successful application ping, or the last use, whichever is later. */
     volatile long lastAliveNanos;
-    /** Acquires so far; read and written only by the holder of the connection. */
+    /** Acquires so far; read and written only by the owner. */
     long uses;
-    /**
-     * True from creation until the connection first rests in the pool: it was made for the borrow now
-     * validating it, with material that was current when its handshake began.
-     */
-    volatile boolean madeForThisBorrow = true;
 
     private final AtomicReference<DestroyReason> retireReason = new AtomicReference<>();
-    private final AtomicBoolean destroyed = new AtomicBoolean();
     /** Scratch space for the non-blocking liveness check: any byte there means the protocol is out of step. */
     private final ByteBuffer probe = ByteBuffer.allocate(1);
 
-    PooledConnection(EndpointPool endpoint, Connection connection, FramedConnection<Req, Resp> framed,
-                     long lifetimeNanos) {
+    /** A new connection, owned by whoever made it ({@link #LEASED}). */
+    PooledConnection(EndpointPool endpoint, Slot slot, Connection connection, FramedConnection<Req, Resp> framed,
+                     long nowNanos, long lifetimeNanos) {
         this.endpoint = endpoint;
+        this.slot = slot;
         this.connection = connection;
         this.framed = framed;
-        this.createdNanos = System.nanoTime();
-        this.expiresAtNanos = createdNanos + lifetimeNanos;
+        this.createdNanos = nowNanos;
+        this.expiresAtNanos = nowNanos + lifetimeNanos;
         this.generation = connection.generation();
-        this.lastUsedNanos = createdNanos;
-        this.lastAliveNanos = createdNanos;
+        this.lastUsedNanos = nowNanos;
+        this.lastAliveNanos = nowNanos;
+    }
+
+    /** Takes an idle connection for a caller ({@code LEASED}) or for maintenance; false if someone else has it. */
+    boolean claim(int newOwner) {
+        return STATE.compareAndSet(this, IDLE, newOwner);
+    }
+
+    /** The owner gives the connection to the pool; anyone may then claim it. */
+    void makeIdle() {
+        state = IDLE;
+    }
+
+    /** The owner (or, at shutdown, the client) marks it gone; true exactly once, for whoever closes it. */
+    boolean markClosed() {
+        return STATE.getAndSet(this, CLOSED) != CLOSED;
+    }
+
+    /** Claims it for closing if it is idle: true when the caller now must close it. */
+    boolean claimIdleForClosing() {
+        return STATE.compareAndSet(this, IDLE, CLOSED);
+    }
+
+    int state() {
+        return state;
+    }
+
+    boolean isClosed() {
+        return state == CLOSED;
     }
 
     /** Records why this connection must go; the first reason given wins. */
@@ -54,15 +93,6 @@ final class PooledConnection<Req, Resp> {
 
     DestroyReason retireReason() {
         return retireReason.get();
-    }
-
-    /** True exactly once, for the caller that gets to close the connection and count it. */
-    boolean markDestroyed() {
-        return destroyed.compareAndSet(false, true);
-    }
-
-    boolean isDestroyed() {
-        return destroyed.get();
     }
 
     ByteBuffer probeBuffer() {

@@ -6,8 +6,9 @@ import dev.tether.core.TetherException;
 import dev.tether.pool.CallInterruptedException;
 import dev.tether.pool.EndpointUnavailableException;
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,17 +29,19 @@ final class Reachability {
     private final EndpointPool[] pools;
     private final Balancer balancer;
     private final Listeners listeners;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition cameBack = lock.newCondition();
+    private final TimeSource time;
+    /** Callers waiting for an endpoint to come back; woken (all) when one does. */
+    private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
     /**
-     * Bumped (under the lock) whenever an endpoint comes back, so a waiter never misses a wake-up. Volatile so
-     * the hot path reads it without taking the lock: every call reads it, only waiters lock.
+     * Bumped whenever an endpoint comes back, so a waiter never misses a wake-up: it registers, then re-reads
+     * this before parking. The hot path only reads it.
      */
-    private volatile long generation;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<EndpointPool> probeScheduler = ep -> { };
 
-    Reachability(String clientName, EndpointPool[] pools, Balancer balancer, Listeners listeners) {
+    Reachability(String clientName, EndpointPool[] pools, Balancer balancer, Listeners listeners, TimeSource time) {
         this.clientName = clientName;
+        this.time = time;
         this.pools = pools;
         this.balancer = balancer;
         this.listeners = listeners;
@@ -61,12 +64,9 @@ final class Reachability {
         LOG.info("client {}: {} accepts connections again after {} ({} failed connect(s))", clientName, ep.endpoint,
                 dev.tether.core.TimedOutException.format(downFor), failed);
         listeners.endpointReachable(ep.endpoint, downFor, failed);
-        lock.lock();
-        try {
-            generation++;
-            cameBack.signalAll();
-        } finally {
-            lock.unlock();
+        generation.incrementAndGet();
+        for (Thread t : waiting) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -92,7 +92,7 @@ final class Reachability {
      */
     EndpointPool pickOrAwait(CallState st) throws TetherException {
         while (true) {
-            long seen = generation;
+            long seen = generation.get();
             EndpointPool ep = balancer.pick(st);
             if (ep != null) {
                 return ep;
@@ -128,23 +128,25 @@ final class Reachability {
     }
 
 
-    /** Waits until an endpoint comes back after {@code seen}; false when {@code nanos} pass first. */
+    /** Waits (on the client's clock) until an endpoint comes back after {@code seen}; false when {@code nanos} pass first. */
     private boolean await(long seen, long nanos, EndpointPool ep) throws CallInterruptedException {
-        lock.lock();
+        Thread me = Thread.currentThread();
+        waiting.add(me);
         try {
-            long left = nanos;
-            while (generation == seen) {
+            long until = time.nanoTime() + nanos;
+            while (generation.get() == seen) {
+                long left = until - time.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                left = cameBack.awaitNanos(left);
+                time.park(this, left);
+                if (me.isInterrupted()) {
+                    throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, null);
+                }
             }
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, e);
         } finally {
-            lock.unlock();
+            waiting.remove(me);
         }
     }
 

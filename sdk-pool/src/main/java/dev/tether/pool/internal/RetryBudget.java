@@ -21,7 +21,10 @@ final class RetryBudget {
     private final Slot[] slots;
     private final ReentrantLock rotation = new ReentrantLock();
 
-    RetryBudget(double ratio, int minPerSecond, int windowSeconds) {
+    private final TimeSource time;
+
+    RetryBudget(double ratio, int minPerSecond, int windowSeconds, TimeSource time) {
+        this.time = time;
         this.ratio = ratio;
         this.reserve = (long) minPerSecond * windowSeconds;
         this.windowSeconds = windowSeconds;
@@ -31,9 +34,9 @@ final class RetryBudget {
         }
     }
 
-    /** Records a call, earning {@code ratio} of a retry. */
-    void deposit() {
-        slot(nowSecond()).deposits.increment();
+    /** Records a call begun at {@code nowNanos} (the client's clock), earning {@code ratio} of a retry. */
+    void deposit(long nowNanos) {
+        slot(second(nowNanos)).deposits.increment();
     }
 
     /** Takes one retry from the budget if there is one. */
@@ -85,8 +88,12 @@ final class RetryBudget {
         }
     }
 
-    private static long nowSecond() {
-        return Math.floorDiv(System.nanoTime(), 1_000_000_000L);
+    private long nowSecond() {
+        return second(time.nanoTime());
+    }
+
+    private static long second(long nanos) {
+        return Math.floorDiv(nanos, 1_000_000_000L);
     }
 
     private static final class Slot {

@@ -2,8 +2,6 @@ package dev.tether.pool.internal;
 
 import dev.tether.core.TetherException;
 import dev.tether.pool.RetrySettings;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -11,64 +9,56 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The retry rules: which failures may be retried (by request state and idempotency), how long to back off
- * (exponential with full jitter, never past the deadline) and whether the budget allows it. resilience4j's
- * {@link Retry} runs the loop and the sleeps; the decisions are made here and handed to it in an
- * {@link AttemptFailure}.
+ * (exponential with full jitter, never past the deadline) and whether the budget allows it. The loop that applies
+ * them is {@link CallLoop}.
  */
 final class RetryRules {
     private final int maxAttempts;
-    private final long initialBackoffMillis;
-    private final long maxBackoffMillis;
+    private final long initialBackoffNanos;
+    private final long maxBackoffNanos;
     private final RetryBudget budget;
-    private final Retry retry;
     private final Listeners listeners;
     final LongAdder throttled = new LongAdder();
 
-    RetryRules(String name, RetrySettings settings, Listeners listeners) {
+    RetryRules(RetrySettings settings, Listeners listeners, TimeSource time) {
         this.maxAttempts = settings.maxAttempts();
-        this.initialBackoffMillis = Math.max(1, settings.initialBackoff().toMillis());
-        this.maxBackoffMillis = Math.max(initialBackoffMillis, settings.maxBackoff().toMillis());
+        this.initialBackoffNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), settings.initialBackoff().toNanos());
+        this.maxBackoffNanos = Math.max(initialBackoffNanos, settings.maxBackoff().toNanos());
         this.budget = new RetryBudget(settings.budgetRatio(), settings.budgetMinRetriesPerSecond(),
-                (int) settings.budgetWindow().getSeconds());
+                (int) settings.budgetWindow().getSeconds(), time);
         this.listeners = listeners;
-        RetryConfig config = RetryConfig.custom()
-                .maxAttempts(maxAttempts)
-                .retryOnException(t -> t instanceof AttemptFailure af && af.retry)
-                .intervalBiFunction((attempt, outcome) -> outcome.isLeft() && outcome.getLeft() instanceof AttemptFailure af
-                        ? af.backoffMillis : 0L)
-                .failAfterMaxAttempts(false)
-                .writableStackTraceEnabled(false)
-                .build();
-        this.retry = Retry.of(name, config);
     }
 
-    /** A fresh resilience4j context for one call; counts the call towards the retry budget. */
-    Retry.Context<Object> begin() {
-        budget.deposit();
-        return retry.context();
+    /** Counts a call (begun at {@code nowNanos}) towards the retry budget. */
+    void callStarted(long nowNanos) {
+        budget.deposit(nowNanos);
     }
 
-    /** Decides about the attempt that just failed (already recorded in {@code st}). */
-    AttemptFailure decide(CallState st, EndpointPool endpoint, TetherException failure) {
+    /**
+     * How long to wait before retrying the attempt that just failed (already recorded in {@code st}), or -1
+     * when the call must stop with {@code failure}: not safe to send again, out of attempts, no time left for
+     * the backoff, or no retry budget.
+     */
+    long backoffBeforeRetry(CallState st, EndpointPool endpoint, TetherException failure) {
         if (!mayRetry(st, failure) || st.attempts >= maxAttempts) {
-            return AttemptFailure.STOP;
+            return -1;
         }
-        long backoff = backoffMillis(st.attempts);
-        if (TimeUnit.MILLISECONDS.toNanos(backoff) >= st.deadline.remainingNanos()) {
-            return AttemptFailure.STOP;
+        long backoff = backoffNanos(st.attempts);
+        if (backoff >= st.deadline.remainingNanos()) {
+            return -1;
         }
         if (!budget.tryWithdraw()) {
             throttled.increment();
             if (endpoint != null) {
                 listeners.retryThrottled(endpoint.endpoint, failure);
             }
-            return AttemptFailure.STOP;
+            return -1;
         }
         if (endpoint != null) {
             endpoint.retries.increment();
-            listeners.retryScheduled(endpoint.endpoint, st.attempts, failure, Duration.ofMillis(backoff));
+            listeners.retryScheduled(endpoint.endpoint, st.attempts, failure, Duration.ofNanos(backoff));
         }
-        return new AttemptFailure(true, backoff);
+        return backoff;
     }
 
     /**
@@ -80,9 +70,10 @@ final class RetryRules {
     }
 
     /** Full jitter: uniform in [0, min(max, initial * 2^(failedAttempts-1))]. */
-    long backoffMillis(int failedAttempts) {
+    long backoffNanos(int failedAttempts) {
         int shift = Math.min(30, Math.max(0, failedAttempts - 1));
-        long cap = Math.min(maxBackoffMillis, initialBackoffMillis << shift);
+        long cap = initialBackoffNanos << shift;
+        cap = cap <= 0 || cap > maxBackoffNanos ? maxBackoffNanos : cap;
         return ThreadLocalRandom.current().nextLong(cap + 1);
     }
 

@@ -28,7 +28,7 @@ class BreakerPeriodsTest {
 
     private EndpointPool endpoint(int index) {
         ReconnectSettings r = ReconnectSettings.defaults();
-        return new EndpointPool(Endpoint.parse("127.0.0.1:" + (7000 + index)), index, 4, BREAKER, "test", listeners,
+        return new EndpointPool(Endpoint.parse("127.0.0.1:" + (7000 + index)), index, BREAKER, "test", listeners,
                 time, new Backoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff(), () -> 0.5));
     }
 
@@ -88,7 +88,7 @@ class BreakerPeriodsTest {
     void aNewConnectionToAnEndpointThatWasUnreachableClosesItsBreaker() {
         EndpointPool ep = endpoint(0);
         Reachability reachability = new Reachability("test", new EndpointPool[] {ep},
-                new Balancer(new EndpointPool[] {ep}, LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold()), listeners);
+                new Balancer(new EndpointPool[] {ep}, LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold()), listeners, time);
         trip(ep);
         reachability.failed(ep, new ConnectFailedException(ConnectFailedException.Reason.REFUSED, ep.endpoint, null, null));
         assertThat(ep.health.isUp()).isFalse();

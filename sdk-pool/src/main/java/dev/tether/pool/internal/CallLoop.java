@@ -1,0 +1,246 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.ErrorReplyException;
+import dev.tether.core.ProtocolViolationException;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.core.TimedOutException;
+import dev.tether.core.codec.Codec;
+import dev.tether.pool.CallInterruptedException;
+import dev.tether.pool.ClientClosedException;
+import dev.tether.pool.DestroyReason;
+import dev.tether.pool.PoolExhaustedException;
+import dev.tether.pool.internal.jfr.CallEvent;
+import dev.tether.pool.internal.jfr.TetherEvents;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One call from start to end, in one loop: pick an endpoint (waiting for one to be reachable), take a
+ * connection, exchange, settle the breaker; on failure classify it (request state, idempotency, error kind),
+ * ask the retry budget, back off within the deadline, and go again. A connect that fails because the endpoint
+ * cannot be reached is not an attempt: nothing was sent, and the call picks again.
+ */
+final class CallLoop<Req, Resp> {
+    /** One attempt of a call or a lease, on a connection the loop took for it. */
+    @FunctionalInterface
+    interface Attempt<Req, Resp, T> {
+        T run(PooledConnection<Req, Resp> pc, CallState st, long start) throws TetherException;
+    }
+
+    private final String clientName;
+    private final Codec<Req, Resp> codec;
+    private final Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint;
+    private final EndpointPool[] pools;
+    private final Reachability reachability;
+    private final ConnectionPool<Req, Resp> pool;
+    private final RetryRules rules;
+    private final TimeSource time;
+
+    CallLoop(String clientName, Codec<Req, Resp> codec, Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint,
+             EndpointPool[] pools, Reachability reachability, ConnectionPool<Req, Resp> pool, RetryRules rules,
+             TimeSource time) {
+        this.clientName = clientName;
+        this.codec = codec;
+        this.byEndpoint = byEndpoint;
+        this.pools = pools;
+        this.reachability = reachability;
+        this.pool = pool;
+        this.rules = rules;
+        this.time = time;
+    }
+
+    /** Runs {@code attempt} until it succeeds or the rules stop it; inside a JFR call event. */
+    <T> T run(CallState st, long start, Attempt<Req, Resp, T> attempt) throws TetherException {
+        CallEvent event = TetherEvents.beginCall();
+        rules.callStarted(start);
+        long attemptStart = start;
+        while (true) {
+            try {
+                T result = attemptOnce(st, attemptStart, attempt);
+                TetherEvents.callEnded(event, clientName, st.attempts + 1, st.idempotent, null);
+                return result;
+            } catch (TetherException failure) {
+                EndpointPool failedOn = failure.endpoint() == null ? null : byEndpoint.get(failure.endpoint());
+                st.failed(failedOn, failure);
+                long backoff = rules.backoffBeforeRetry(st, failedOn, failure);
+                if (backoff < 0) {
+                    TetherEvents.callEnded(event, clientName, st.attempts, st.idempotent, failure);
+                    throw failure;
+                }
+                if (!sleep(backoff)) {
+                    CallInterruptedException interrupted = new CallInterruptedException(failure.endpoint(),
+                            st.mayHaveBeenSent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, failure);
+                    TetherEvents.callEnded(event, clientName, st.attempts, st.idempotent, interrupted);
+                    throw interrupted;
+                }
+                attemptStart = time.nanoTime();
+            }
+        }
+    }
+
+    /** Waits {@code nanos} on the client's clock; false if interrupted (the flag stays set). */
+    private boolean sleep(long nanos) {
+        long until = time.nanoTime() + nanos;
+        long left = nanos;
+        while (left > 0) {
+            time.park(this, left);
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            left = until - time.nanoTime();
+        }
+        return true;
+    }
+
+    private <T> T attemptOnce(CallState st, long start, Attempt<Req, Resp, T> attempt) throws TetherException {
+        // The attempt owns the connection and the endpoint's raised in-flight count from here.
+        return attempt.run(acquire(st, start), st, start);
+    }
+
+    /**
+     * A call's exchange on {@code pc}: gives the connection back (or destroys it), lowers the endpoint's in-flight
+     * count and settles the breaker.
+     */
+    Resp exchange(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+        try {
+            return exchangeOn(pc, request, st);
+        } finally {
+            pc.endpoint.inFlight.decrementAndGet();
+        }
+    }
+
+    private Resp exchangeOn(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+        EndpointPool ep = pc.endpoint;
+        long start = time.nanoTime();
+        if (st.deadline.isExpired()) {
+            // The deadline passed while the connection was found or checked. The write would refuse at once
+            // and the untouched, healthy connection would then be destroyed as broken: give it back instead.
+            pool.release(pc, null);
+            releasePermission(ep, st);
+            throw new TimedOutException(TimedOutException.Phase.ACQUIRE, ep.endpoint, st.deadline.budget(),
+                    RequestState.NOT_SENT, null);
+        }
+        Resp response;
+        try {
+            response = pc.framed.exchange(request, st.deadline);
+        } catch (TetherException e) {
+            pool.release(pc, isEncodeFailure(e) ? null : DestroyReason.BROKEN);
+            settle(ep, e, start, st);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // A codec bug or similar: the connection's state is unknown, so it must not be reused.
+            pool.release(pc, DestroyReason.BROKEN);
+            releasePermission(ep, st);
+            throw e;
+        }
+        pool.release(pc, null);
+        if (st.permitted) {
+            ep.recordSuccess(time.nanoTime() - start);
+        }
+        return checked(response);
+    }
+
+    /**
+     * {@code response}, or the error reply the codec says to throw (after the healthy connection went back and
+     * the breaker saw a success; not retryable, so the loop stops).
+     */
+    Resp checked(Resp response) throws TetherException {
+        Optional<ErrorReplyException> error = codec.errorReply(response);
+        if (error.isPresent()) {
+            throw error.get();
+        }
+        return response;
+    }
+
+    /**
+     * A connection for the call's next attempt, its endpoint's in-flight count raised (the caller lowers it).
+     * A connect that fails because the endpoint cannot be reached is not an attempt: the call picks again, going
+     * to another endpoint or waiting for one to come back within its deadline ({@link Reachability}).
+     */
+    private PooledConnection<Req, Resp> acquire(CallState st, long start) throws TetherException {
+        while (true) {
+            if (st.deadline.remainingNanos() <= 0) {
+                throw deadlinePassed(st);
+            }
+            EndpointPool ep = reachability.pickOrAwait(st);
+            ep.inFlight.incrementAndGet();
+            try {
+                return pool.acquire(ep, st.deadline, start);
+            } catch (TetherException e) {
+                ep.inFlight.decrementAndGet();
+                if (isReachabilityFailure(e)) {
+                    releasePermission(ep, st);
+                    st.lastConnectFailure = e;
+                    start = time.nanoTime();
+                    continue;
+                }
+                settle(ep, e, start, st);
+                throw e;
+            } catch (RuntimeException | Error e) {
+                ep.inFlight.decrementAndGet();
+                // An unsettled permission of a half-open breaker would keep it refusing for good.
+                releasePermission(ep, st);
+                throw e;
+            }
+        }
+    }
+
+    /** A failure to connect that says the endpoint cannot be reached now (not a trust or configuration error). */
+    private static boolean isReachabilityFailure(TetherException e) {
+        return e.isRetryable() && e.requestNotSent() && !(e instanceof ClientClosedException)
+                && !(e instanceof CallInterruptedException) && !isAcquireTimeout(e);
+    }
+
+    /** The deadline passed before an attempt could start: waiting for an endpoint, queued, or backing off. */
+    private TetherException deadlinePassed(CallState st) {
+        if (st.lastConnectFailure != null) {
+            for (EndpointPool p : pools) {
+                if (!p.health.isUp()) {
+                    return reachability.unavailable(st, p);
+                }
+            }
+            if (st.lastConnectFailure instanceof TimedOutException connectTimedOut) {
+                // The call's own deadline ran out while it connected: that timeout is the whole story.
+                return connectTimedOut;
+            }
+        }
+        return new TimedOutException(TimedOutException.Phase.CALL, null, st.deadline.budget(),
+                st.mayHaveBeenSent ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, st.lastConnectFailure);
+    }
+
+    static void releasePermission(EndpointPool ep, CallState st) {
+        if (st.permitted) {
+            st.permitted = false;
+            ep.releasePermission();
+        }
+    }
+
+    /** Settles the breaker permission of a failed attempt: counted only if the failure is the endpoint's doing. */
+    private void settle(EndpointPool ep, TetherException e, long start, CallState st) {
+        if (!st.permitted) {
+            return;
+        }
+        st.permitted = false;
+        if (e instanceof PoolExhaustedException || isAcquireTimeout(e) || e instanceof ClientClosedException
+                || e instanceof CallInterruptedException || isEncodeFailure(e)) {
+            ep.releasePermission();
+        } else {
+            ep.recordFailure(time.nanoTime() - start, e);
+        }
+    }
+
+    /** The caller's own deadline ran out before anything was sent: says nothing about the endpoint. */
+    private static boolean isAcquireTimeout(TetherException e) {
+        return e instanceof TimedOutException t && t.phase() == TimedOutException.Phase.ACQUIRE;
+    }
+
+    private static boolean isEncodeFailure(TetherException e) {
+        return e instanceof ProtocolViolationException && e.requestNotSent();
+    }
+
+    /** Retries the budget refused so far. */
+    long retriesThrottled() {
+        return rules.throttled.sum();
+    }
+}

@@ -1,0 +1,347 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.Deadline;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.pool.CallInterruptedException;
+import dev.tether.pool.ClientClosedException;
+import dev.tether.pool.DestroyReason;
+import dev.tether.pool.PoolExhaustedException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Lends connections to callers and takes them back: the per-endpoint pools' moving parts (see
+ * sdk-pool/DESIGN.md for the states and the hot path).
+ *
+ * <p>Acquire: claim an idle connection by compare-and-set and check it; otherwise take room from
+ * {@link Capacity} and connect on the caller's thread within its deadline; otherwise queue in {@link Waiters}
+ * until a connection is handed over or room is freed, bounded by the acquire timeout and the deadline. Release:
+ * hand the connection to the oldest waiter, or make it idle. A caller finding others queued does not barge past
+ * them.
+ */
+final class ConnectionPool<Req, Resp> {
+    private final String clientName;
+    private final EndpointPool[] pools;
+    private final Connections<Req, Resp> connections;
+    private final Capacity capacity;
+    private final TimeSource time;
+    private final boolean lifo;
+    private final long acquireTimeoutNanos;
+    private final int maxPerEndpoint;
+    /** Queued callers whose endpoint has room but the client as a whole is full. */
+    private final AtomicInteger waitingForRoomElsewhere = new AtomicInteger();
+    private volatile boolean closed;
+
+    ConnectionPool(String clientName, EndpointPool[] pools, Connections<Req, Resp> connections, Capacity capacity,
+                   TimeSource time, boolean lifo, Duration acquireTimeout, int maxPerEndpoint) {
+        this.clientName = clientName;
+        this.pools = pools;
+        this.connections = connections;
+        this.capacity = capacity;
+        this.time = time;
+        this.lifo = lifo;
+        this.acquireTimeoutNanos = acquireTimeout.toNanos();
+        this.maxPerEndpoint = maxPerEndpoint;
+    }
+
+    /**
+     * A connection to {@code ep}, owned by the caller until {@link #release}.
+     *
+     * @param start when the caller began (its clock read, reused here)
+     */
+    PooledConnection<Req, Resp> acquire(EndpointPool ep, Deadline deadline, long start) throws TetherException {
+        if (ep.waiters.isEmpty()) {
+            PooledConnection<Req, Resp> pc = takeIdle(ep, start);
+            if (pc != null) {
+                ep.recordAcquire(time.nanoTime() - start, true);
+                return pc;
+            }
+            Slot slot = capacity.tryTake(ep.endpoint);
+            if (slot != null) {
+                return connect(ep, slot, deadline, start);
+            }
+        }
+        return await(ep, deadline, start);
+    }
+
+    /** Claims an idle connection that passes the reuse check; destroys those that fail it. */
+    private PooledConnection<Req, Resp> takeIdle(EndpointPool ep, long now) {
+        PooledConnection<Req, Resp> pc;
+        while ((pc = pollIdle(ep)) != null) {
+            if (!pc.claim(PooledConnection.LEASED)) {
+                continue; // maintenance is checking it, or it was closed: it is not ours to take
+            }
+            if (checkedForReuse(pc, now)) {
+                pc.uses++;
+                return pc;
+            }
+        }
+        return null;
+    }
+
+    /** The reuse check on a connection the caller owns; one that fails it (or throws) is destroyed. */
+    private boolean checkedForReuse(PooledConnection<Req, Resp> pc, long now) {
+        boolean usable = false;
+        try {
+            usable = connections.usable(pc, now);
+            return usable;
+        } finally {
+            if (!usable) {
+                destroy(pc, DestroyReason.BROKEN); // unless the check recorded a more precise reason
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private PooledConnection<Req, Resp> pollIdle(EndpointPool ep) {
+        return (PooledConnection<Req, Resp>) ep.idle.pollFirst();
+    }
+
+    private PooledConnection<Req, Resp> connect(EndpointPool ep, Slot slot, Deadline deadline, long start)
+            throws TetherException {
+        PooledConnection<Req, Resp> pc = connections.open(ep, slot, deadline, true);
+        pc.uses++;
+        ep.recordAcquire(time.nanoTime() - start, false);
+        return pc;
+    }
+
+    /** The slow path: wait in line for a connection handed over, an idle one, or room to open one. */
+    private PooledConnection<Req, Resp> await(EndpointPool ep, Deadline deadline, long start) throws TetherException {
+        long until = start + Math.min(acquireTimeoutNanos, Math.max(0, deadline.remainingNanos()));
+        Waiters.Waiter w = ep.waiters.enqueue();
+        boolean countedElsewhere = false;
+        try {
+            while (true) {
+                if (w.served) {
+                    return handedOver(ep, w, deadline, start);
+                }
+                if (closed) {
+                    if (ep.waiters.leave(w)) {
+                        throw new ClientClosedException(clientName);
+                    }
+                    continue;
+                }
+                // Queued now: a release that saw nobody waiting made its connection idle, so look once more.
+                PooledConnection<Req, Resp> pc = takeIdle(ep, time.nanoTime());
+                if (pc != null) {
+                    if (ep.waiters.leave(w)) {
+                        ep.recordAcquire(time.nanoTime() - start, true);
+                        return pc;
+                    }
+                    offer(ep, pc); // served meanwhile: this one goes to the next in line
+                    continue;
+                }
+                Slot slot = capacity.tryTake(ep.endpoint);
+                if (slot != null) {
+                    if (ep.waiters.leave(w)) {
+                        return connect(ep, slot, deadline, start);
+                    }
+                    capacity.free(slot);
+                    continue;
+                }
+                if (capacity.fullElsewhere(ep.endpoint)) {
+                    if (!countedElsewhere) {
+                        countedElsewhere = true;
+                        waitingForRoomElsewhere.incrementAndGet();
+                    }
+                    if (closeIdleElsewhere(ep)) {
+                        continue;
+                    }
+                }
+                long left = until - time.nanoTime();
+                if (left <= 0) {
+                    if (ep.waiters.leave(w)) {
+                        throw exhausted(ep, start);
+                    }
+                    continue;
+                }
+                time.park(this, left);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    if (!ep.waiters.leave(w)) {
+                        offer(ep, takeHanded(w));
+                    }
+                    throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, null);
+                }
+            }
+        } finally {
+            if (countedElsewhere) {
+                waitingForRoomElsewhere.decrementAndGet();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private PooledConnection<Req, Resp> takeHanded(Waiters.Waiter w) {
+        PooledConnection<?, ?> pc;
+        while ((pc = w.handed) == null) {
+            Thread.onSpinWait(); // served is set after handed, under the queue's lock: this never spins long
+        }
+        return (PooledConnection<Req, Resp>) pc;
+    }
+
+    /** A connection a releaser handed to this waiter: checked like any reuse, else the caller queues again. */
+    private PooledConnection<Req, Resp> handedOver(EndpointPool ep, Waiters.Waiter w, Deadline deadline, long start)
+            throws TetherException {
+        PooledConnection<Req, Resp> pc = takeHanded(w);
+        if (checkedForReuse(pc, time.nanoTime())) {
+            pc.uses++;
+            ep.recordAcquire(time.nanoTime() - start, true);
+            return pc;
+        }
+        return await(ep, deadline, start);
+    }
+
+    /**
+     * Closes the least recently used idle connection of another endpoint, so a caller of {@code ep} waiting
+     * because the client as a whole is full gets the room. False when no other endpoint has one idle.
+     */
+    private boolean closeIdleElsewhere(EndpointPool ep) {
+        for (EndpointPool other : pools) {
+            if (other == ep) {
+                continue;
+            }
+            while (true) {
+                @SuppressWarnings("unchecked")
+                PooledConnection<Req, Resp> oldest = (PooledConnection<Req, Resp>)
+                        (lifo ? other.idle.pollLast() : other.idle.pollFirst());
+                if (oldest == null) {
+                    break;
+                }
+                if (oldest.claimIdleForClosing()) {
+                    oldest.retire(DestroyReason.IDLE);
+                    connections.closeClaimed(oldest);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives a connection back. A clean one goes to the oldest waiter or becomes idle; anything else (a failure
+     * recorded, unread bytes, a broken or closed connection, a closed client) is destroyed.
+     */
+    void release(PooledConnection<Req, Resp> pc, DestroyReason discard) {
+        if (discard != null || closed || !pc.connection.isOpen() || pc.connection.isBroken()
+                || pc.framed.hasBufferedInput()) {
+            destroy(pc, discard != null ? discard : closed ? DestroyReason.SHUTDOWN : DestroyReason.BROKEN);
+            return;
+        }
+        long now = time.nanoTime();
+        pc.lastUsedNanos = now;
+        pc.lastAliveNanos = now;
+        offer(pc.endpoint, pc);
+    }
+
+    /** Passes a healthy connection its owner is done with to the next caller, or to the idle set. */
+    void offer(EndpointPool ep, PooledConnection<Req, Resp> pc) {
+        offer(ep, pc, false);
+    }
+
+    /**
+     * {@link #offer}, placing an idle connection as the most recently used, or (for maintenance, which hands
+     * back connections that rested) as the least recently used, so reuse order follows real use.
+     */
+    void offer(EndpointPool ep, PooledConnection<Req, Resp> pc, boolean leastRecentlyUsed) {
+        if (!ep.waiters.isEmpty() && ep.waiters.handOff(pc)) {
+            return;
+        }
+        if (waitingForRoomElsewhere.get() > 0) {
+            // Another endpoint's caller waits for room the client as a whole lacks: this connection's is it.
+            destroy(pc, DestroyReason.IDLE);
+            return;
+        }
+        pc.makeIdle();
+        if (lifo != leastRecentlyUsed) {
+            ep.idle.offerFirst(pc);
+        } else {
+            ep.idle.offerLast(pc);
+        }
+        if (!ep.waiters.isEmpty()) {
+            // A caller queued after the look above and may have missed this connection: hand one over now.
+            PooledConnection<Req, Resp> again = pollIdle(ep);
+            if (again != null && again.claim(PooledConnection.LEASED) && !ep.waiters.handOff(again)) {
+                again.makeIdle();
+                ep.idle.offerFirst(again);
+            }
+        }
+        if (closed) {
+            closeIdle(ep);
+        }
+    }
+
+    /** Destroys a connection the caller owns, frees its room and wakes whoever waits for room. */
+    void destroy(PooledConnection<Req, Resp> pc, DestroyReason reason) {
+        if (connections.destroy(pc, reason)) {
+            roomFreed(pc.endpoint);
+        }
+    }
+
+    private void roomFreed(EndpointPool ep) {
+        if (ep.waiters.wakeOldest() || waitingForRoomElsewhere.get() == 0) {
+            return;
+        }
+        for (EndpointPool other : pools) {
+            if (other != ep && other.waiters.wakeOldest()) {
+                return;
+            }
+        }
+    }
+
+    /** Destroys every idle connection of {@code ep} (client closing). */
+    private void closeIdle(EndpointPool ep) {
+        PooledConnection<Req, Resp> pc;
+        while ((pc = pollIdle(ep)) != null) {
+            if (pc.claimIdleForClosing()) {
+                pc.retire(DestroyReason.SHUTDOWN);
+                connections.closeClaimed(pc);
+            }
+        }
+    }
+
+    /** Stops lending: queued callers fail, idle connections close; connections still out close on release. */
+    void close() {
+        closed = true;
+        connections.shuttingDown();
+        for (EndpointPool ep : pools) {
+            ep.waiters.wakeAll();
+            closeIdle(ep);
+        }
+    }
+
+    /** Closes every connection still open, whoever holds it: after the drain timeout. */
+    int closeAll() {
+        int n = 0;
+        for (EndpointPool ep : pools) {
+            for (PooledConnection<?, ?> any : ep.live) {
+                @SuppressWarnings("unchecked")
+                PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;
+                if (connections.destroy(pc, DestroyReason.SHUTDOWN)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean lifo() {
+        return lifo;
+    }
+
+    int maxPerEndpoint() {
+        return maxPerEndpoint;
+    }
+
+    private PoolExhaustedException exhausted(EndpointPool ep, long start) {
+        int idle = ep.idleCount();
+        int active = Math.max(0, ep.live.size() - idle);
+        return new PoolExhaustedException(ep.endpoint, Duration.ofNanos(time.nanoTime() - start), maxPerEndpoint,
+                active, idle, ep.waiters.size());
+    }
+}

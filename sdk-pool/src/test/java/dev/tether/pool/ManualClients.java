@@ -1,0 +1,25 @@
+package dev.tether.pool;
+
+import dev.tether.pool.internal.ClientCore;
+import dev.tether.pool.internal.ManualTime;
+
+/** Test access to a client's clock and engine: build a client on a {@link ManualTime} and run its maintenance. */
+public final class ManualClients {
+    private ManualClients() {
+    }
+
+    /** {@code builder} with the client's clock moved by hand through {@code time}. */
+    public static <Req, Resp> TetherClient.Builder<Req, Resp> on(ManualTime time, TetherClient.Builder<Req, Resp> builder) {
+        return builder.timeSource(time);
+    }
+
+    /** The engine behind {@code client}. */
+    public static <Req, Resp> ClientCore<Req, Resp> core(TetherClient<Req, Resp> client) {
+        return ((PooledClient<Req, Resp>) client).core();
+    }
+
+    /** One maintenance pass now, on this thread. */
+    public static void maintain(TetherClient<?, ?> client) {
+        core(client).runMaintenance();
+    }
+}
