@@ -2,7 +2,6 @@ package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Connector;
 import dev.tether.core.Deadline;
@@ -10,6 +9,7 @@ import dev.tether.core.RequestState;
 import dev.tether.core.SocketConnector;
 import dev.tether.core.TetherException;
 import dev.tether.core.TimedOutException;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import dev.tether.pool.testing.ForwardingConnection;
@@ -34,18 +34,21 @@ class DeadlinePassedBeforeSendingTest {
 
     @Test
     void anAsyncCallQueuedPastItsDeadlineTimesOutWithoutTouchingThePool() throws Exception {
+        ManualTime time = new ManualTime();
         List<Runnable> queued = new ArrayList<>();
         // An executor that runs tasks only when the test says so: a saturated async pool, made deterministic.
         Executor held = queued::add;
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = Clients.forServer(server).asyncExecutor(held).build()) {
+             TetherClient<String, String> client = ManualClients.forServer(time, server).asyncExecutor(held).build()) {
             CompletableFuture<String> warm = client.callAsync("echo warm");
             queued.remove(0).run();
             assertThat(warm.join()).isEqualTo("warm");
 
-            Deadline deadline = Deadline.after(Duration.ofMillis(50));
+            Deadline deadline = Deadline.after(Duration.ofMillis(50), time);
             CompletableFuture<String> late = client.callAsync("echo late", CallOptions.defaults().withDeadline(deadline));
-            await().atMost(Duration.ofSeconds(5)).until(deadline::isExpired);
+            time.advance(Duration.ofMillis(49));
+            assertThat(deadline.isExpired()).isFalse();
+            time.advance(Duration.ofMillis(1)); // queued until its deadline passed
             queued.remove(0).run();
 
             Throwable failure = catchThrowable(late::join);
@@ -68,30 +71,31 @@ class DeadlinePassedBeforeSendingTest {
 
     @Test
     void aDeadlinePassingWhileTheConnectionIsCheckedGivesItBackAndTimesOutInAcquire() throws Exception {
-        AtomicReference<Deadline> slowCheckUntil = new AtomicReference<>();
+        ManualTime time = new ManualTime();
+        AtomicReference<Duration> slowCheck = new AtomicReference<>();
         SocketConnector plain = SocketConnector.create();
-        // A real connection whose liveness check is slow on demand (a GC pause, a busy core): it lasts until the
-        // armed deadline has passed, then answers as a healthy connection does.
+        // A real connection whose liveness check is slow on demand (a GC pause, a busy core): the armed time passes
+        // on the client's clock during the check, which then answers as a healthy connection does.
         Connector connector = (endpoint, deadline) -> new ForwardingConnection(plain.connect(endpoint, deadline)) {
             @Override
             public int readAvailable(ByteBuffer dst) throws TetherException {
-                Deadline until = slowCheckUntil.getAndSet(null);
-                if (until != null) {
-                    await().atMost(Duration.ofSeconds(5)).until(until::isExpired);
+                Duration takes = slowCheck.getAndSet(null);
+                if (takes != null) {
+                    time.advance(takes);
                 }
                 return super.readAvailable(dst);
             }
         };
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
+             TetherClient<String, String> client = ManualClients.forServer(time, server)
                      .connector(connector)
-                     .pool(PoolSettings.builder().maxPerEndpoint(1).validateAfterInactivity(Duration.ZERO)
-                             .maintenanceInterval(Duration.ofMinutes(5)).build())
+                     // Every reuse is checked, so the call below meets the slow check.
+                     .pool(PoolSettings.builder().maxPerEndpoint(1).validateAfterInactivity(Duration.ZERO).build())
                      .build()) {
             assertThat(client.call("echo 1")).isEqualTo("1");
 
-            Deadline deadline = Deadline.after(Duration.ofMillis(100));
-            slowCheckUntil.set(deadline);
+            Deadline deadline = Deadline.after(Duration.ofMillis(100), time);
+            slowCheck.set(Duration.ofMillis(100));
             Throwable failure = catchThrowable(() -> client.call("echo 2",
                     CallOptions.defaults().withDeadline(deadline).idempotent()));
 

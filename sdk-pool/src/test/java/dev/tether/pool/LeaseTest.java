@@ -2,10 +2,10 @@ package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.ConnectionClosedException;
 import dev.tether.core.Endpoint;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import java.time.Duration;
@@ -70,22 +70,32 @@ class LeaseTest {
 
     @Test
     void aLeaseHeldTooLongIsReportedWithTheStackThatTookIt() throws Exception {
+        ManualTime time = new ManualTime();
+        Duration threshold = Duration.ofSeconds(30);
         List<Throwable> reports = new CopyOnWriteArrayList<>();
+        List<Duration> heldFor = new CopyOnWriteArrayList<>();
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = Clients.forServer(server)
-                     .pool(PoolSettings.builder().leakDetectionThreshold(Duration.ofMillis(100)).build())
+             TetherClient<String, String> client = ManualClients.forServer(time, server)
+                     .pool(PoolSettings.builder().leakDetectionThreshold(threshold).build())
                      .listener(new TetherClientListener() {
                          @Override
-                         public void leakSuspected(Endpoint endpoint, Duration heldFor, Throwable acquiredAt) {
-                             assertThat(heldFor).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+                         public void leakSuspected(Endpoint endpoint, Duration held, Throwable acquiredAt) {
+                             heldFor.add(held);
                              reports.add(acquiredAt);
                          }
                      }).build()) {
             try (Lease<String, String> quick = client.lease()) {
                 quick.exchange("echo quick");
+                time.advance(threshold.minusMillis(1));
             }
             Lease<String, String> slow = client.lease();
-            await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 1);
+            time.advance(threshold.minusMillis(1));
+            assertThat(reports).as("neither lease has been held for the threshold yet").isEmpty();
+            time.advance(Duration.ofMillis(1)); // the warning runs on this thread, at exactly the threshold
+            assertThat(reports).hasSize(1);
+            assertThat(heldFor).containsExactly(threshold);
+            time.advance(threshold.multipliedBy(3));
+            assertThat(reports).as("reported once, and the quick lease never").hasSize(1);
             slow.close();
             assertThat(reports.get(0).getStackTrace())
                     .anyMatch(frame -> frame.getMethodName().equals("aLeaseHeldTooLongIsReportedWithTheStackThatTookIt"));

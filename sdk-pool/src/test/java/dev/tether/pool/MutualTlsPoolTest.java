@@ -2,10 +2,10 @@ package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.TetherException;
 import dev.tether.core.codec.LineCodec;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.tls.ClientAuth;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsMaterialSource;
@@ -66,16 +66,23 @@ class MutualTlsPoolTest {
         AtomicLong generation = new AtomicLong(1);
         // A material source whose generation the test moves on, as ReloadingTlsConfig does when files change.
         TlsMaterialSource source = () -> new TlsMaterialSource.Snapshot(clientConfig, generation.get());
+        ManualTime time = new ManualTime();
+        Duration interval = PoolSettings.defaults().maintenanceInterval();
         try (TlsEchoServer server = TlsEchoServer.start(certs.serverConfig().clientAuth(ClientAuth.REQUIRED).build());
-             TetherClient<String, String> client = TetherClient.builder(CODEC).endpoint(server.endpoint()).tls(source)
-                     .pool(PoolSettings.builder().maintenanceInterval(Duration.ofMillis(20)).build()).build()) {
+             TetherClient<String, String> client = ManualClients.on(time, TetherClient.builder(CODEC))
+                     .endpoint(server.endpoint()).tls(source).build()) {
             try (Lease<String, String> a = client.lease(); Lease<String, String> b = client.lease()) {
                 assertThat(a.exchange("a")).isEqualTo("a");
                 assertThat(b.exchange("b")).isEqualTo("b");
             }
             assertThat(client.stats().get(server.endpoint()).idle()).isEqualTo(2);
+            time.advance(interval); // maintenance runs, and keeps connections made with the current material
+            assertThat(client.stats().get(server.endpoint()).idle()).isEqualTo(2);
             generation.set(2);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Clients.destroyed(client, DestroyReason.TLS_ROTATION) == 2);
+            assertThat(Clients.destroyed(client, DestroyReason.TLS_ROTATION)).isZero();
+            time.advance(interval); // the next maintenance run retires both
+            assertThat(Clients.destroyed(client, DestroyReason.TLS_ROTATION)).isEqualTo(2);
+            assertThat(client.stats().get(server.endpoint()).idle()).isZero();
             assertThat(client.call("after reload")).isEqualTo("after reload");
             assertThat(client.stats().get(server.endpoint()).created()).isEqualTo(3);
         }

@@ -1,11 +1,11 @@
 package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.codec.Codec;
 import dev.tether.core.codec.KeepAlivePing;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import java.nio.ByteBuffer;
@@ -47,15 +47,18 @@ class PingCodecErrorTest {
                 return Clients.CODEC.keepAlivePing();
             }
         };
+        ManualTime time = new ManualTime();
+        Duration keepAlive = PoolSettings.defaults().keepAliveInterval();
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(codec).endpoint(server.endpoint())
-                     .pool(PoolSettings.builder().keepAliveInterval(Duration.ofMillis(100)).keepAliveTimeout(Duration.ofMillis(100))
-                             .maintenanceInterval(Duration.ofMillis(20)).build())
+             TetherClient<String, String> client = ManualClients.on(time, TetherClient.builder(codec))
+                     .endpoint(server.endpoint())
                      .build()) {
             assertThat(client.call("echo 1")).isEqualTo("1");
-            await().atMost(Duration.ofSeconds(5))
-                    .until(() -> client.stats().get(server.endpoint()).destroyed() == 1);
+            time.advance(keepAlive.minus(PoolSettings.defaults().maintenanceInterval()));
+            assertThat(client.stats().get(server.endpoint()).destroyed()).as("no ping due yet").isZero();
+            time.advance(PoolSettings.defaults().maintenanceInterval()); // the ping is due, and its encoding fails
             EndpointStats s = client.stats().get(server.endpoint());
+            assertThat(s.destroyed()).isEqualTo(1);
             assertThat(s.destroyed(DestroyReason.KEEP_ALIVE_FAILED)).isEqualTo(1);
             assertThat(s.destroyed(DestroyReason.IDLE)).isZero();
             assertThat(server.pings()).isZero();
