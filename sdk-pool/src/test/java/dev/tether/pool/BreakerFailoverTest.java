@@ -1,10 +1,10 @@
 package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Endpoint;
 import dev.tether.core.TetherException;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import dev.tether.pool.testing.FaultyServer.Fault;
@@ -23,16 +23,20 @@ import org.junit.jupiter.api.Test;
  * an open breaker never refuses a call: the outage lasts as long as the endpoint's own.
  */
 class BreakerFailoverTest {
+    /** How far the clock moves each time a call waits on it (a retry's backoff). */
+    private static final Duration STEP = Duration.ofMillis(1);
+
     record Transition(Endpoint endpoint, BreakerState from, BreakerState to) {
     }
 
     @Test
     void anUnreachableEndpointIsSkippedWithoutFailedCallsAndTakenBackWhenItListensAgain() throws Exception {
+        ManualTime time = new ManualTime();
         FaultyServer a = FaultyServer.start();
         CountDownLatch aDown = new CountDownLatch(1);
         CountDownLatch aBack = new CountDownLatch(1);
         try (FaultyServer b = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
+             TetherClient<String, String> client = ManualClients.on(time, TetherClient.builder(Clients.CODEC))
                      .endpoint(a.endpoint()).endpoint(b.endpoint())
                      .listener(new TetherClientListener() {
                          @Override
@@ -58,9 +62,13 @@ class BreakerFailoverTest {
 
             a.stop();
             // Idempotent calls never fail: a call broken on A is retried on B; a refused connect is not even an attempt.
+            // A retry backs off on the client's clock: the clock moves only while the call waits for it.
             for (int i = 0; i < 50; i++) {
-                assertThat(client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)))).isEqualTo(String.valueOf(i));
+                String request = "echo " + i;
+                assertThat(ManualClients.drive(time, STEP, () -> client.call(request, Clients.idempotent(Duration.ofSeconds(5)))))
+                        .isEqualTo(String.valueOf(i));
             }
+            // A connect refused (on a caller's thread or the background executor): a network event.
             assertThat(aDown.await(5, TimeUnit.SECONDS)).as("A reported unreachable").isTrue();
 
             // While A is unreachable no call tries it: B serves non-idempotent calls on their first attempt.
@@ -73,7 +81,10 @@ class BreakerFailoverTest {
             assertThat(client.stats().values().stream().mapToLong(EndpointStats::retries).sum()).isEqualTo(retriesBefore);
 
             a.restart();
-            // The background reconnect finds A within one backoff period (at most 240ms by default).
+            // The background reconnect is due within one backoff period (at most 240ms by default).
+            assertThat(aBack.getCount()).isOne();
+            time.advance(Duration.ofMillis(240));
+            // Network event: the reconnect connects on the background executor.
             assertThat(aBack.await(5, TimeUnit.SECONDS)).as("A reported reachable again").isTrue();
             long aBefore = a.requests();
             for (int i = 0; i < 20; i++) {
@@ -87,10 +98,11 @@ class BreakerFailoverTest {
 
     @Test
     void anEndpointFailingCallsGetsItsBreakerOpenedTrafficMovesAndAProbeClosesItAfterRecovery() throws Exception {
+        ManualTime time = new ManualTime();
         List<Transition> transitions = new CopyOnWriteArrayList<>();
         try (FaultyServer a = FaultyServer.start();
              FaultyServer b = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
+             TetherClient<String, String> client = ManualClients.on(time, TetherClient.builder(Clients.CODEC))
                      .endpoint(a.endpoint()).endpoint(b.endpoint())
                      .listener(new TetherClientListener() {
                          @Override
@@ -102,7 +114,9 @@ class BreakerFailoverTest {
             // A accepts connections but resets every call: the breaker's business, not reachability's.
             a.nextFaults(Collections.nCopies(500, Fault.RESET).toArray(Fault[]::new));
             for (int i = 0; i < 200 && client.stats().get(a.endpoint()).breakerState() != BreakerState.OPEN; i++) {
-                assertThat(client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)))).isEqualTo(String.valueOf(i));
+                String request = "echo " + i;
+                assertThat(ManualClients.drive(time, STEP, () -> client.call(request, Clients.idempotent(Duration.ofSeconds(5)))))
+                        .isEqualTo(String.valueOf(i));
             }
             assertThat(client.stats().get(a.endpoint()).breakerState()).isEqualTo(BreakerState.OPEN);
 
@@ -114,10 +128,13 @@ class BreakerFailoverTest {
             assertThat(a.requests()).isEqualTo(aBefore);
 
             a.clearFaults();
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            // Past the longest open period so far: the retries above may have driven the clock through earlier
+            // open periods, so the breaker may have tripped more than once (each period twice the last, capped).
+            time.advance(CircuitBreakerSettings.defaults().maxOpenDuration().multipliedBy(6).dividedBy(5).plusMillis(1));
+            for (int i = 0; client.stats().get(a.endpoint()).breakerState() != BreakerState.CLOSED; i++) {
+                assertThat(i).as("calls before the breaker closed").isLessThan(20);
                 client.call("echo probe", Clients.idempotent(Duration.ofSeconds(5)));
-                return client.stats().get(a.endpoint()).breakerState() == BreakerState.CLOSED;
-            });
+            }
             assertThat(transitions).filteredOn(t -> t.endpoint().equals(a.endpoint()))
                     .extracting(Transition::to)
                     .containsSubsequence(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED);
@@ -127,12 +144,14 @@ class BreakerFailoverTest {
 
     @Test
     void withOneEndpointAnOpenBreakerNeverRefusesACallSoRecoveryIsImmediate() throws Exception {
+        ManualTime time = new ManualTime();
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = Clients.forServer(server).build()) {
+             TetherClient<String, String> client = ManualClients.forServer(time, server).build()) {
             server.nextFaults(Collections.nCopies(500, Fault.RESET).toArray(Fault[]::new));
             for (int i = 0; i < 200 && client.stats().get(server.endpoint()).breakerState() != BreakerState.OPEN; i++) {
+                String request = "echo " + i;
                 try {
-                    client.call("echo " + i, Clients.idempotent(Duration.ofSeconds(5)));
+                    ManualClients.drive(time, STEP, () -> client.call(request, Clients.idempotent(Duration.ofSeconds(5))));
                 } catch (TetherException expected) {
                     // Every attempt is reset; retries run out.
                 }
@@ -140,9 +159,9 @@ class BreakerFailoverTest {
             assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.OPEN);
             server.clearFaults();
             // No CircuitOpenException and no wait for the open period: the very next call goes through.
-            long start = System.nanoTime();
+            long start = time.nanoTime();
             assertThat(client.call("echo right away")).isEqualTo("right away");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            assertThat(time.nanoTime()).as("no time passed on the client's clock").isEqualTo(start);
         }
     }
 }

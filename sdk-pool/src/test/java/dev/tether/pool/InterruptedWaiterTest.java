@@ -3,6 +3,7 @@ package dev.tether.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
 import java.time.Duration;
@@ -18,12 +19,13 @@ class InterruptedWaiterTest {
      */
     @Test
     void aCallerInterruptedWhileWaitingForTheClientWideLimitGivesBackItsEndpointPermit() throws Exception {
+        // The clock never moves here: the waiter waits until it is interrupted, however slow the machine.
+        ManualTime time = new ManualTime();
         try (FaultyServer a = FaultyServer.start(); FaultyServer b = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
+             TetherClient<String, String> client = ManualClients.on(time, TetherClient.builder(Clients.CODEC))
                      .endpoint(a.endpoint()).endpoint(b.endpoint())
                      .loadBalancing(LoadBalancing.ROUND_ROBIN)
-                     .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).minIdlePerEndpoint(0)
-                             .acquireTimeout(Duration.ofSeconds(30)).maintenanceInterval(Duration.ofMinutes(5)).build())
+                     .pool(PoolSettings.builder().maxTotal(1).maxPerEndpoint(1).build())
                      .build()) {
             AtomicReference<Throwable> outcome = new AtomicReference<>();
             Thread waiter;
@@ -31,22 +33,24 @@ class InterruptedWaiterTest {
                 assertThat(onA.endpoint()).isEqualTo(a.endpoint());
                 waiter = new Thread(() -> {
                     try {
-                        client.call("echo never", CallOptions.timeout(Duration.ofSeconds(30)));
+                        client.call("echo never");
                     } catch (Throwable t) {
                         outcome.set(t);
                     }
                 });
                 waiter.start();
                 // Round robin sends it to B, whose permit it takes at once; the only wait is for the total permit.
-                await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+                // Waits for the other thread to park on the clock, waiting for the total permit.
+                await().atMost(Duration.ofSeconds(10)).until(() -> time.parkedThreads() == 1);
+                assertThat(client.stats().get(b.endpoint()).waiting()).isEqualTo(1);
                 waiter.interrupt();
                 waiter.join(10_000);
                 assertThat(outcome.get()).isInstanceOf(CallInterruptedException.class);
             }
             // Nothing is in use now: round robin sends the next call to A and the one after to B, which must get
             // a connection (B's permit leaked showed up as PoolExhaustedException after the acquire wait).
-            assertThat(client.call("echo a", CallOptions.timeout(Duration.ofSeconds(2)))).isEqualTo("a");
-            assertThat(client.call("echo b", CallOptions.timeout(Duration.ofSeconds(2)))).isEqualTo("b");
+            assertThat(client.call("echo a")).isEqualTo("a");
+            assertThat(client.call("echo b")).isEqualTo("b");
             assertThat(b.requests()).isEqualTo(1);
         }
     }

@@ -1,12 +1,12 @@
 package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.Connector;
 import dev.tether.core.SocketConnector;
 import dev.tether.core.TetherException;
-import dev.tether.pool.testing.Clients;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.FaultyServer;
 import dev.tether.pool.testing.ForwardingConnection;
 import java.nio.ByteBuffer;
@@ -48,18 +48,24 @@ class LeaseBreakerPermissionTest {
                 }
             };
         };
+        ManualTime time = new ManualTime();
+        Duration openDuration = CircuitBreakerSettings.defaults().openDuration();
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
+             TetherClient<String, String> client = ManualClients.forServer(time, server)
                      .connector(connector)
-                     // One attempt per call and a small, quick breaker: the test drives the breaker to half-open
-                     // with exactly two failures and checks the one probe permission a lease takes is settled.
+                     // One attempt per call and a small breaker with one half-open probe: the test drives the
+                     // breaker to half-open with exactly two failures and checks the probe permission a lease
+                     // takes is settled.
                      .retry(RetrySettings.none())
                      .circuitBreaker(CircuitBreakerSettings.builder().slidingWindowSize(2).minimumCalls(2)
-                             .failureRateThreshold(50).openDuration(Duration.ofMillis(100)).halfOpenCalls(1).build())
+                             .failureRateThreshold(50).halfOpenCalls(1).build())
+                     // Every reuse checked (so each lease meets the faulty check); maintenance kept out of the
+                     // breaker's open period, since its own check of the idle connection would meet the Error too.
                      .pool(PoolSettings.builder().maxTotal(2).maxPerEndpoint(2)
                              .validateAfterInactivity(Duration.ZERO)
                              .maintenanceInterval(Duration.ofMinutes(5)).build())
                      .build()) {
+            time.runDue(); // the first maintenance run, with nothing to check yet
             Lease<String, String> kept = client.lease();
             assertThat(kept.exchange("echo 0")).isEqualTo("0");
             server.nextFaults(FaultyServer.Fault.DROP);
@@ -76,13 +82,12 @@ class LeaseBreakerPermissionTest {
             // half-open probe, whose permission must be settled even though it failed with an Error: the breaker
             // then stays half-open, ready for the next probe, instead of holding an unsettled permission for good.
             faulty.set(true);
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try (Lease<String, String> probe = client.lease()) {
-                    throw new AssertionError("the probe lease should have failed: " + probe);
-                } catch (InjectedError probeFailed) {
-                    return client.stats().get(server.endpoint()).breakerState() == BreakerState.HALF_OPEN;
-                }
-            });
+            assertThatThrownBy(client::lease).isInstanceOf(InjectedError.class);
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.OPEN);
+            // Past the longest first open period (jitter lengthens it by up to a fifth): the next lease is the probe.
+            time.advance(openDuration.multipliedBy(6).dividedBy(5).plusMillis(1));
+            assertThatThrownBy(client::lease).isInstanceOf(InjectedError.class);
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.HALF_OPEN);
             faulty.set(false);
 
             try (Lease<String, String> lease = client.lease()) {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tether.core.Connection;
 import dev.tether.core.Connector;
 import dev.tether.core.SocketConnector;
-import dev.tether.pool.testing.Clients;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.FaultyServer;
 import dev.tether.pool.testing.ForwardingConnection;
 import java.time.Duration;
@@ -25,6 +25,8 @@ class ReleaseNeverConnectsTest {
 
     @Test
     void aCallerDiscardingItsLeaseDoesNotConnectForAWaitingCaller() throws Exception {
+        ManualTime time = new ManualTime();
+        Duration keepAlive = PoolSettings.defaults().keepAliveInterval();
         List<String> connectedOn = new CopyOnWriteArrayList<>();
         AtomicReference<Thread> waiter = new AtomicReference<>();
         SocketConnector plain = SocketConnector.create();
@@ -35,21 +37,19 @@ class ReleaseNeverConnectsTest {
                 @Override
                 public void close() {
                     // Closed as the lease is invalidated, just before commons-pool2 looks for waiting borrowers:
-                    // hold it until the waiting caller is parked inside commons-pool2, so the race is certain.
+                    // hold it until the waiting caller is parked on the clock, so the race is certain.
                     Thread w = waiter.getAndSet(null);
                     if (w != null) {
-                        await().atMost(Duration.ofSeconds(10)).until(() -> w.getState() == Thread.State.TIMED_WAITING);
+                        await().atMost(Duration.ofSeconds(10)).until(() -> time.parkedThreads() == 1);
                     }
                     super.close();
                 }
             };
         };
         try (FaultyServer server = FaultyServer.start();
-             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(server.endpoint())
+             TetherClient<String, String> client = ManualClients.forServer(time, server)
                      .connector(recording)
-                     .pool(PoolSettings.builder().maxTotal(2).maxPerEndpoint(2)
-                             .keepAliveInterval(Duration.ofSeconds(2)).keepAliveTimeout(Duration.ofSeconds(2))
-                             .maintenanceInterval(Duration.ofMillis(50)).build())
+                     .pool(PoolSettings.builder().maxTotal(2).maxPerEndpoint(2).build())
                      .build()) {
             Lease<String, String> pinged = client.lease();
             Lease<String, String> broken = client.lease();
@@ -58,20 +58,27 @@ class ReleaseNeverConnectsTest {
             pinged.close();
             // The next line the server reads is the keep-alive ping on the idle connection; stalled, it hangs.
             server.stall(true);
+            // Maintenance on its own thread, as the client's timer would run it: the run that finds the ping due
+            // blocks in it (until the socket read times out after the default 5 s; the clock stands still).
+            Thread maintenance = new Thread(() -> time.advance(keepAlive), "maintenance");
+            maintenance.setDaemon(true);
+            maintenance.start();
+            // Network event: the ping reached the server.
             await().atMost(Duration.ofSeconds(10)).until(() -> server.linesReceived() >= 3);
             server.stall(false);
 
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread caller = new Thread(() -> {
                 try {
-                    outcome.set(client.call("echo 3", CallOptions.timeout(Duration.ofSeconds(5))));
+                    outcome.set(client.call("echo 3"));
                 } catch (Throwable t) {
                     outcome.set(t);
                 }
             }, "waiting-caller");
             caller.start();
-            // It holds the last permit and waits inside commons-pool2, whose count includes the pinged connection.
-            await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+            // It waits, parked on the clock: both slots are taken, one by the connection under the ping.
+            await().atMost(Duration.ofSeconds(10)).until(() -> time.parkedThreads() == 1);
+            assertThat(client.stats().get(server.endpoint()).waiting()).isEqualTo(1);
 
             String releasing = Thread.currentThread().getName();
             int before = connectedOn.size();
@@ -81,6 +88,8 @@ class ReleaseNeverConnectsTest {
 
             caller.join(10_000);
             assertThat(outcome.get()).isEqualTo("3");
+            server.closeConnections(); // ends the hanging ping at once instead of after its socket timeout
+            maintenance.join(10_000);
             assertThat(connectedOn.subList(before, connectedOn.size())).isNotEmpty().doesNotContain(releasing);
         }
     }

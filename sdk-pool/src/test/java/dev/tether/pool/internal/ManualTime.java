@@ -17,6 +17,7 @@ public final class ManualTime implements TimeSource {
     private final AtomicLong sequence = new AtomicLong();
     private final PriorityBlockingQueue<Task> tasks = new PriorityBlockingQueue<>();
     private final Set<Thread> parked = ConcurrentHashMap.newKeySet();
+    private final AtomicLong parks = new AtomicLong();
     private volatile boolean shutdown;
 
     private final class Task implements Comparable<Task>, Scheduled {
@@ -52,6 +53,7 @@ public final class ManualTime implements TimeSource {
     public void park(Object blocker, long nanos) {
         Thread me = Thread.currentThread();
         parked.add(me);
+        parks.incrementAndGet();
         try {
             LockSupport.park(blocker);
         } finally {
@@ -103,6 +105,11 @@ public final class ManualTime implements TimeSource {
     /** Threads parked on this clock right now, for tests that wait until a caller is waiting. */
     public int parkedThreads() {
         return parked.size();
+    }
+
+    /** How many times a thread has parked on this clock so far: a woken thread that waits again adds one. */
+    public long parks() {
+        return parks.get();
     }
 
     /** Nanoseconds until the next scheduled task, or -1 when none is scheduled. */
