@@ -49,6 +49,7 @@ class CloseDuringTopUpTest {
             EndpointStats s = client.stats().get(server.endpoint());
             assertThat(s.created()).isEqualTo(1);
             assertThat(s.destroyed(DestroyReason.SHUTDOWN)).isEqualTo(1);
+            // Network event: the server sees the closed socket.
             await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);
         } finally {
             mayFinish.countDown();

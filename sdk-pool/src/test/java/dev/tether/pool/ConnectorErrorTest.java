@@ -98,6 +98,7 @@ class ConnectorErrorTest {
                      .build()) {
             assertThatThrownBy(() -> client.call("echo 1", CallOptions.timeout(Duration.ofSeconds(2))))
                     .isInstanceOf(AssertionError.class);
+            // Network event: the server sees the socket closed.
             await().atMost(Duration.ofSeconds(5)).until(() -> server.accepted() == 1 && server.openConnections() == 0);
             failing.set(false);
 

@@ -56,6 +56,7 @@ class FailingListenerTest {
             assertThat(s.created()).isEqualTo(2);
             assertThat(s.destroyed(DestroyReason.BROKEN)).isEqualTo(1);
             assertThat(Clients.accountingBalances(s)).isTrue();
+            // Network event: the server sees the broken socket closed.
             await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 1);
         }
     }

@@ -44,6 +44,7 @@ class FairAcquireOrderTest {
                 t.start();
                 waiters.add(t);
                 int queued = waiters.size();
+                // Thread synchronisation, not time: the caller has queued.
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> client.stats().get(server.endpoint()).waiting() == queued);
             }

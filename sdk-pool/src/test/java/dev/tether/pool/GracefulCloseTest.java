@@ -47,6 +47,7 @@ class GracefulCloseTest {
                     }
                 }));
             }
+            // Real traffic over sockets, not time: waits until the callers have made progress.
             await().until(() -> ok.get() > 500);
             client.close();
             for (Future<?> f : futures) {
@@ -63,6 +64,7 @@ class GracefulCloseTest {
             EndpointStats s = client.stats().get(server.endpoint());
             assertThat(s.created()).isEqualTo(s.destroyed());
             assertThat(s.destroyed(DestroyReason.SHUTDOWN)).isEqualTo(s.created());
+            // Network event: the server sees the closed sockets.
             await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
         }
     }
@@ -75,6 +77,7 @@ class GracefulCloseTest {
             assertThat(client.call("echo warm")).isEqualTo("warm");
             server.stall(true);
             CompletableFuture<String> stuck = client.callAsync("echo stuck", CallOptions.timeout(Duration.ofSeconds(60)));
+            // Thread synchronisation, not time: the stuck call has taken its connection.
             await().until(() -> client.stats().get(server.endpoint()).active() == 1);
             long start = System.nanoTime();
             client.close();
@@ -82,6 +85,7 @@ class GracefulCloseTest {
             assertThat(stuck).failsWithin(Duration.ofSeconds(5))
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(TetherException.class);
+            // Network event: the server sees the closed sockets.
             await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
         }
     }

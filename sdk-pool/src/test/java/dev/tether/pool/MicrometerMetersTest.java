@@ -61,6 +61,7 @@ class MicrometerMetersTest {
 
             Lease<String, String> held = client.lease();
             CompletableFuture<String> waiting = client.callAsync("echo waiting", CallOptions.timeout(Duration.ofSeconds(60)));
+            // Thread synchronisation, not time: the async caller has queued.
             await().atMost(Duration.ofSeconds(30)).until(() -> gauge(registry, "tether.pool.waiting", endpoint) == 1.0);
             assertThat(gauge(registry, "tether.pool.active", endpoint)).isEqualTo(1.0);
             assertThat(gauge(registry, "tether.pool.idle", endpoint)).isZero();

@@ -93,11 +93,13 @@ class RandomFaultSoakTest {
                 // faults a second across 8 connections), so lifetime expiry is shown with the faults off: calls go
                 // on until a connection has been retired for its age.
                 server.randomFaults(0, 42);
+                // Real-time soak over real sockets (system clock on purpose): waits for real traffic to settle.
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
                     assertThat(client.call("echo aging")).isEqualTo("aging");
                     return client.stats().get(server.endpoint()).destroyed(DestroyReason.LIFETIME) > 0;
                 });
                 // Quiescent: nothing lent out, and every connection ever made is accounted for.
+                // Network events: in-flight calls over real sockets finish.
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                     EndpointStats s = client.stats().get(server.endpoint());
                     assertThat(s.active()).isZero();
@@ -112,6 +114,7 @@ class RandomFaultSoakTest {
             }
             EndpointStats end = client.stats().get(server.endpoint());
             assertThat(end.created()).isEqualTo(end.destroyed());
+            // Network event: the kernel releases the closed sockets.
             await().atMost(Duration.ofSeconds(10)).until(() -> Clients.openFileDescriptors() <= fdsAtStart);
         }
     }
@@ -134,6 +137,7 @@ class RandomFaultSoakTest {
                 }
             }
         }
+        // Network event: the server sees the closed sockets.
         await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);
     }
 }

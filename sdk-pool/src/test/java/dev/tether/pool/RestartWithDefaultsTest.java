@@ -71,12 +71,15 @@ class RestartWithDefaultsTest {
             List<Long> servingAgainMillis = new ArrayList<>();
             for (int restart = 0; restart < 2; restart++) {
                 long before = ok.get();
+                // Real-time restart scenario (system clock on purpose): traffic over real sockets.
                 await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= before + 1_000);
                 server.stop();
                 long stoppedAt = System.nanoTime();
+                // Real-time restart scenario: the outage is measured on the system clock.
                 await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - stoppedAt >= DOWN_MILLIS * 1_000_000);
                 server.restart();
                 long listeningAt = System.nanoTime();
+                // Real-time restart scenario: recovery time after the restart, on the system clock.
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
                         .until(() -> lastOkNanos.get() - listeningAt > 0);
                 servingAgainMillis.add((lastOkNanos.get() - listeningAt) / 1_000_000);
@@ -134,10 +137,12 @@ class RestartWithDefaultsTest {
                 }));
             }
             // The first second warms up (JIT compilation is CPU the client spends once, not while waiting).
+            // Real-time scenario: CPU use while waiting is measured against the system clock.
             await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - callsStart >= 1_000_000_000L);
             long cpuStart = os.getProcessCpuTime();
             java.util.Map<Long, Long> threadCpuStart = threadCpuTimes();
             long wallStart = System.nanoTime();
+            // Real-time scenario: CPU use while waiting is measured against the system clock.
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
                     .until(() -> System.nanoTime() - wallStart >= 3_000_000_000L);
             long wall = System.nanoTime() - wallStart;
@@ -202,6 +207,7 @@ class RestartWithDefaultsTest {
                     return null;
                 }));
             }
+            // Real-time scenario: the outage is measured on the system clock.
             await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - stoppedAt >= 3_000_000_000L);
             running.set(false);
             for (Future<?> f : futures) {

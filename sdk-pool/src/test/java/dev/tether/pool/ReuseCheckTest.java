@@ -89,6 +89,7 @@ class ReuseCheckTest {
      * loaded machine may deliver loopback data a little after the sender's write returned.
      */
     private static void awaitBytesArrived(Connection c) {
+        // Network event: bytes arrive on the socket.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> c.available() > 0);
     }
 

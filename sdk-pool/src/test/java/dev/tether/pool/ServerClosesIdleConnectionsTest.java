@@ -32,6 +32,7 @@ class ServerClosesIdleConnectionsTest {
                 for (int round = 0; round < 3; round++) {
                     runRound(client, callers, round, errors);
                     // Let the server close every connection for idleness before the next round reuses them.
+                    // Network event: the server's own idle timeout (wall clock, server side) closes the sockets.
                     await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 0);
                 }
             } finally {

@@ -79,15 +79,18 @@ class ServerRestartTest {
                 }));
             }
             // Enough traffic before the crash for the retry budget to be what it is in production.
+            // Real-time restart scenario (system clock on purpose): traffic over real sockets.
             await().atMost(Duration.ofSeconds(30)).until(() -> okCalls.get() >= 2_000);
             long createdBefore = client.stats().get(server.endpoint()).created();
             server.stop();
             assertThat(unreachable.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the outage was noticed").isTrue();
             // Down for a while: callers wait, and reconnects follow the backoff (at most ~5 a second), not the callers.
             long downAt = System.nanoTime();
+            // Real-time restart scenario: the outage is measured on the system clock.
             await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - downAt >= 500_000_000L);
             server.restart();
             long okAtRestart = okCalls.get();
+            // Real-time restart scenario: traffic over real sockets after the restart.
             await().atMost(Duration.ofSeconds(30)).until(() -> okCalls.get() >= okAtRestart + 2_000);
             running.set(false);
             for (Future<?> f : futures) {

@@ -39,6 +39,7 @@ class UnresponsivePeerTest {
                 }
                 server.stall(true);
 
+                // Wall time: the pings time out on socket read timeouts against a stalled real peer (not converted yet).
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> Clients.destroyed(client, DestroyReason.KEEP_ALIVE_FAILED) == 3);
                 assertThat(client.stats().get(server.endpoint()).idle()).isZero();
@@ -76,6 +77,7 @@ class UnresponsivePeerTest {
             }
             // close() waits for the executor to terminate, which it does just before its worker thread exits:
             // the thread may still be alive for a moment, so wait for it (a stuck thread still fails this).
+            // Thread exit, not pool time: the executor thread ends after close.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
                     .noneMatch(t -> t.getName().startsWith("unresponsive-peer-pool-maintenance") && t.isAlive()));
         }
