@@ -39,7 +39,17 @@ public final class Deadline implements Comparable<Deadline> {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new Deadline(clock.getAsLong() + saturatedNanos(timeout), timeout, clock);
+        return after(timeout, clock, clock.getAsLong());
+    }
+
+    /** {@link #after(Duration, LongSupplier)} for a caller that has just read {@code clock} as {@code now}. */
+    public static Deadline after(Duration timeout, LongSupplier clock, long now) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(clock, "clock");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return new Deadline(now + saturatedNanos(timeout), timeout, clock);
     }
 
     private static long saturatedNanos(Duration d) {

@@ -91,9 +91,12 @@ public final class CallOptions {
         return deadline != null ? deadline : Deadline.after(timeout);
     }
 
-    /** {@link #deadlineFromNow()} with the timeout measured on {@code clock}; a fixed deadline is returned as given. */
-    public Deadline deadlineFromNow(java.util.function.LongSupplier clock) {
-        return deadline != null ? deadline : Deadline.after(timeout, clock);
+    /**
+     * {@link #deadlineFromNow()} with the timeout measured on {@code clock}, which the caller has just read as
+     * {@code now}; a fixed deadline is returned as given.
+     */
+    public Deadline deadlineFrom(java.util.function.LongSupplier clock, long now) {
+        return deadline != null ? deadline : Deadline.after(timeout, clock, now);
     }
 
     /** The relative timeout, or the time left before the fixed deadline. */

@@ -111,7 +111,7 @@ public final class ClientCore<Req, Resp> {
     public Resp call(Req request, CallOptions options) throws TetherException {
         Objects.requireNonNull(request, "request");
         long start = time.nanoTime();
-        CallState st = new CallState(options.deadlineFromNow(time), options.isIdempotent(), options.isWaitForReady());
+        CallState st = new CallState(options.deadlineFrom(time, start), options.isIdempotent(), options.isWaitForReady());
         lifecycle.enter();
         try {
             return calls.run(st, start, (pc, s, t) -> calls.exchange(pc, request, s));
@@ -123,7 +123,7 @@ public final class ClientCore<Req, Resp> {
     public CompletableFuture<Resp> callAsync(Req request, CallOptions options) {
         Objects.requireNonNull(request, "request");
         // The deadline runs from now, not from when the executor gets to the call.
-        Deadline deadline = options.deadlineFromNow(time);
+        Deadline deadline = options.deadlineFrom(time, time.nanoTime());
         CompletableFuture<Resp> future = new CompletableFuture<>();
         try {
             lifecycle.enter();
@@ -153,7 +153,7 @@ public final class ClientCore<Req, Resp> {
 
     public Lease<Req, Resp> lease(CallOptions options) throws TetherException {
         long start = time.nanoTime();
-        CallState st = new CallState(options.deadlineFromNow(time), options.isIdempotent(), options.isWaitForReady());
+        CallState st = new CallState(options.deadlineFrom(time, start), options.isIdempotent(), options.isWaitForReady());
         lifecycle.enter();
         boolean handedOut = false;
         try {
@@ -173,7 +173,8 @@ public final class ClientCore<Req, Resp> {
      */
     private Lease<Req, Resp> openLease(PooledConnection<Req, Resp> pc, CallState st, long start) {
         if (st.permitted) {
-            pc.endpoint.recordSuccess(time.nanoTime() - start);
+            // Zero: however long the caller waited for a connection, taking one is not a slow call.
+            pc.endpoint.recordSuccess(0);
         }
         return new LeaseImpl<>(this, pc, leaks.track(pc.endpoint.endpoint), config.defaultCallOptions().timeout());
     }
@@ -239,7 +240,7 @@ public final class ClientCore<Req, Resp> {
             int idle = ep.idleCount();
             out.put(ep.endpoint, new EndpointStats(ep.endpoint, Math.max(0, ep.live.size() - idle), idle,
                     ep.waiters.size(), ep.inFlight.get(), ep.created.sum(), ep.destroyedByReason(), ep.acquires.sum(),
-                    ep.reuses.sum(), ep.retries.sum(), Duration.ofNanos(ep.acquireMicrosAt(50) * 1000),
+                    ep.reuses(), ep.retries.sum(), Duration.ofNanos(ep.acquireMicrosAt(50) * 1000),
                     Duration.ofNanos(ep.acquireMicrosAt(99) * 1000), Duration.ofNanos(ep.acquireMicrosMax() * 1000),
                     ep.breakerState(), Optional.ofNullable(ep.lastTlsSession)));
         }

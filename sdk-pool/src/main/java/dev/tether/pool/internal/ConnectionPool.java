@@ -93,9 +93,26 @@ final class ConnectionPool<Req, Resp> {
         }
     }
 
+    /** The next idle candidate: with lifo reuse the most recently returned (the {@code recent} slot first). */
     @SuppressWarnings("unchecked")
     private PooledConnection<Req, Resp> pollIdle(EndpointPool ep) {
+        if (lifo && ep.recent.get() != null) {
+            PooledConnection<?, ?> pc = ep.recent.getAndSet(null);
+            if (pc != null) {
+                return (PooledConnection<Req, Resp>) pc;
+            }
+        }
         return (PooledConnection<Req, Resp>) ep.idle.pollFirst();
+    }
+
+    /** The least recently returned idle candidate. */
+    @SuppressWarnings("unchecked")
+    private PooledConnection<Req, Resp> pollOldestIdle(EndpointPool ep) {
+        PooledConnection<?, ?> pc = lifo ? ep.idle.pollLast() : ep.idle.pollFirst();
+        if (pc == null && lifo) {
+            pc = ep.recent.getAndSet(null);
+        }
+        return (PooledConnection<Req, Resp>) pc;
     }
 
     private PooledConnection<Req, Resp> connect(EndpointPool ep, Slot slot, Deadline deadline, long start)
@@ -203,9 +220,7 @@ final class ConnectionPool<Req, Resp> {
                 continue;
             }
             while (true) {
-                @SuppressWarnings("unchecked")
-                PooledConnection<Req, Resp> oldest = (PooledConnection<Req, Resp>)
-                        (lifo ? other.idle.pollLast() : other.idle.pollFirst());
+                PooledConnection<Req, Resp> oldest = pollOldestIdle(other);
                 if (oldest == null) {
                     break;
                 }
@@ -254,17 +269,27 @@ final class ConnectionPool<Req, Resp> {
             return;
         }
         pc.makeIdle();
-        if (lifo != leastRecentlyUsed) {
-            ep.idle.offerFirst(pc);
-        } else {
+        if (!lifo) {
+            if (leastRecentlyUsed) {
+                ep.idle.offerFirst(pc);
+            } else {
+                ep.idle.offerLast(pc);
+            }
+        } else if (leastRecentlyUsed) {
             ep.idle.offerLast(pc);
+        } else {
+            // The most recent goes in the slot; the one it displaces is still more recent than the rest.
+            PooledConnection<?, ?> displaced = ep.recent.getAndSet(pc);
+            if (displaced != null) {
+                ep.idle.offerFirst(displaced);
+            }
         }
         if (!ep.waiters.isEmpty()) {
             // A caller queued after the look above and may have missed this connection: hand one over now.
             PooledConnection<Req, Resp> again = pollIdle(ep);
             if (again != null && again.claim(PooledConnection.LEASED) && !ep.waiters.handOff(again)) {
                 again.makeIdle();
-                ep.idle.offerFirst(again);
+                ep.idle.offerFirst(again); // nobody waits after all: back at the most recent end of the list
             }
         }
         if (closed) {

@@ -6,18 +6,13 @@ import dev.tether.pool.CircuitBreakerSettings;
 import dev.tether.pool.DestroyReason;
 import dev.tether.pool.internal.jfr.TetherEvents;
 import dev.tether.tls.TlsSessionInfo;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
@@ -45,26 +40,25 @@ final class EndpointPool {
     final AtomicInteger inFlight = new AtomicInteger();
     final LongAdder created = new LongAdder();
     final LongAdder acquires = new LongAdder();
-    final LongAdder reuses = new LongAdder();
+    /** Acquires that got a new connection (made for the caller): every other acquire reused one. */
+    final LongAdder fresh = new LongAdder();
     final LongAdder retries = new LongAdder();
     final AtomicBoolean warming = new AtomicBoolean();
     /** Whether a reconnect attempt is scheduled (at most one at a time per endpoint). */
     final AtomicBoolean probeScheduled = new AtomicBoolean();
-    /** Acquires that took an idle connection at once (under a microsecond): the histogram's zero bucket. */
-    private final LongAdder quickAcquires = new LongAdder();
+    /**
+     * The most recently given-back connection (lifo reuse only), in front of {@link #idle}: taking it is one
+     * atomic swap, giving it back another, with no allocation. Like {@link #idle}, it holds candidates only.
+     */
+    final java.util.concurrent.atomic.AtomicReference<PooledConnection<?, ?>> recent =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /** What the newest TLS connection negotiated, for {@code stats()}; null for plain TCP or before one. */
     volatile TlsSessionInfo lastTlsSession;
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
     private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
     final EndpointHealth health;
-    private final CircuitBreaker breaker;
-    private final TimeSource time;
-    private final Backoff openPeriods;
-    /** Trips since the breaker last closed; the next open period grows with it. */
-    private final AtomicInteger consecutiveTrips = new AtomicInteger();
-    /** The current open period and when it began (monotonic); read to tell callers how long it stays open. */
-    private volatile long openNanos;
-    private volatile long openedAtNanos;
+    /** Null when breakers are off. */
+    private final EndpointBreaker breaker;
 
     EndpointPool(Endpoint endpoint, int index, CircuitBreakerSettings settings, String clientName,
                  Listeners listeners, TimeSource time, Backoff reconnectBackoff) {
@@ -74,70 +68,24 @@ final class EndpointPool {
         for (int i = 0; i < destroyed.length; i++) {
             destroyed[i] = new LongAdder();
         }
-        this.time = time;
         this.health = new EndpointHealth(time, reconnectBackoff);
-        this.openPeriods = new Backoff(settings.openDuration(), 2.0, 0.2, settings.maxOpenDuration(),
-                () -> ThreadLocalRandom.current().nextDouble());
-        this.openNanos = settings.openDuration().toNanos();
-        this.breaker = settings.enabled() ? newBreaker(settings, clientName, listeners) : null;
-    }
-
-    /** The next open period: called by the breaker each time it opens, so consecutive trips wait longer. */
-    private long nextOpenMillis() {
-        long nanos = openPeriods.delayNanos(consecutiveTrips.incrementAndGet());
-        openNanos = nanos;
-        openedAtNanos = time.nanoTime();
-        return Math.max(1, Duration.ofNanos(nanos).toMillis());
-    }
-
-    private CircuitBreaker newBreaker(CircuitBreakerSettings s, String clientName, Listeners listeners) {
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindow(s.slidingWindowSize(), s.minimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
-                        CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
-                .failureRateThreshold(s.failureRateThreshold())
-                .slowCallRateThreshold(s.slowCallRateThreshold())
-                .slowCallDurationThreshold(s.slowCallDuration())
-                .waitIntervalFunctionInOpenState((IntervalFunction) attempt -> nextOpenMillis())
-                .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
-                // An automatic transition would start a scheduler thread per breaker; the next call does it instead.
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .clock(MonotonicClock.of(time))
-                .writableStackTraceEnabled(false)
-                .build();
-        CircuitBreaker cb = CircuitBreaker.of(clientName + "/" + endpoint, config);
-        cb.getEventPublisher().onStateTransition(event -> {
-            if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
-                consecutiveTrips.set(0);
-            }
-            listeners.breakerStateChanged(endpoint,
-                    map(event.getStateTransition().getFromState()), map(event.getStateTransition().getToState()));
-        });
-        return cb;
-    }
-
-    private static BreakerState map(CircuitBreaker.State state) {
-        return switch (state) {
-            case CLOSED, METRICS_ONLY -> BreakerState.CLOSED;
-            case HALF_OPEN -> BreakerState.HALF_OPEN;
-            case OPEN, FORCED_OPEN -> BreakerState.OPEN;
-            case DISABLED -> BreakerState.DISABLED;
-        };
+        this.breaker = settings.enabled() ? new EndpointBreaker(endpoint, settings, clientName, listeners, time) : null;
     }
 
     /** Asks the breaker to let one attempt through; it must then be settled with exactly one of the next three. */
     boolean tryPermission() {
-        return breaker == null || breaker.tryAcquirePermission();
+        return breaker == null || breaker.tryPermission();
     }
 
     void recordSuccess(long nanos) {
         if (breaker != null) {
-            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            breaker.recordSuccess(nanos);
         }
     }
 
     void recordFailure(long nanos, Throwable failure) {
         if (breaker != null) {
-            breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+            breaker.recordFailure(nanos, failure);
         }
     }
 
@@ -153,8 +101,8 @@ final class EndpointPool {
      * opened it (the calls that failed while it went away) no longer says anything about it.
      */
     void closeBreaker() {
-        if (breaker != null && breaker.getState() != CircuitBreaker.State.CLOSED) {
-            breaker.transitionToClosedState();
+        if (breaker != null) {
+            breaker.close();
         }
     }
 
@@ -164,44 +112,42 @@ final class EndpointPool {
     }
 
     boolean breakerOpen() {
-        return breaker != null && breaker.getState() == CircuitBreaker.State.OPEN;
+        return breaker != null && breaker.isOpen();
     }
 
     /** How long until an open breaker lets a probe through; zero unless it is open. */
     long nanosUntilProbe() {
-        if (!breakerOpen()) {
-            return 0;
-        }
-        long period = openNanos;
-        return Math.min(period, Math.max(0, openedAtNanos + period - time.nanoTime()));
+        return breaker == null ? 0 : breaker.nanosUntilProbe();
     }
 
     BreakerState breakerState() {
-        return breaker == null ? BreakerState.DISABLED : map(breaker.getState());
+        return breaker == null ? BreakerState.DISABLED : breaker.state();
     }
 
     /**
-     * Counts an acquire. The common one (an idle connection taken within a microsecond) only bumps striped
-     * counters; the shared histogram is written for the others and gets the quick ones as its zero bucket when
-     * read.
+     * Counts an acquire. The common one (a connection reused within a microsecond) bumps one striped counter;
+     * the shared histogram is written only for the others and, when read, counts the quick ones (acquires it
+     * did not record) as its zero bucket. Reuses are acquires minus fresh connections.
      */
     void recordAcquire(long nanos, boolean reused) {
         acquires.increment();
-        if (reused) {
-            reuses.increment();
+        if (!reused) {
+            fresh.increment();
         }
-        if (nanos < 1000) {
-            quickAcquires.increment();
-        } else {
+        if (nanos >= 1000) {
             acquireMicros.recordValue(Math.min(MAX_TRACKED_MICROS, nanos / 1000));
         }
         TetherEvents.acquired(clientName, endpoint, nanos, reused);
     }
 
+    long reuses() {
+        return Math.max(0, acquires.sum() - fresh.sum());
+    }
+
     /** The acquire-time histogram in microseconds, quick acquires included as zeros. */
     private org.HdrHistogram.Histogram acquireHistogram() {
         org.HdrHistogram.Histogram h = acquireMicros.copy();
-        long quick = quickAcquires.sum();
+        long quick = acquires.sum() - h.getTotalCount();
         if (quick > 0) {
             h.recordValueWithCount(0, quick);
         }
@@ -210,7 +156,7 @@ final class EndpointPool {
 
     /** Idle connections right now (entries being claimed may still be counted). */
     int idleCount() {
-        return idle.size();
+        return idle.size() + (recent.get() != null ? 1 : 0);
     }
 
     void recordDestroyed(DestroyReason reason) {

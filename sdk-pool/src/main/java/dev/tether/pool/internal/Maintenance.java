@@ -91,6 +91,11 @@ final class Maintenance<Req, Resp> {
      */
     private void maintainIdle(EndpointPool ep) {
         List<PooledConnection<Req, Resp>> snapshot = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        PooledConnection<Req, Resp> recent = (PooledConnection<Req, Resp>) ep.recent.get();
+        if (recent != null && pool.lifo()) {
+            snapshot.add(recent);
+        }
         Iterator<PooledConnection<?, ?>> mostRecentFirst = pool.lifo() ? ep.idle.iterator() : ep.idle.descendingIterator();
         while (mostRecentFirst.hasNext()) {
             @SuppressWarnings("unchecked")
@@ -105,13 +110,15 @@ final class Maintenance<Req, Resp> {
                 snapshot.set(i, null);
                 continue; // a caller took it
             }
-            ep.idle.removeFirstOccurrence(pc);
+            if (!ep.recent.compareAndSet(pc, null)) {
+                ep.idle.removeFirstOccurrence(pc);
+            }
             long now = time.nanoTime();
             boolean idleTooLong = now - pc.lastUsedNanos >= maxIdleNanos && idle > settings.minIdlePerEndpoint();
             if (idleTooLong) {
                 pc.retire(DestroyReason.IDLE);
             }
-            if (idleTooLong || !keep(pc, now)) {
+            if (idleTooLong || !keep(ep, pc, now)) {
                 pool.destroy(pc, null);
                 idle--;
                 snapshot.set(i, null);
@@ -124,17 +131,20 @@ final class Maintenance<Req, Resp> {
         }
     }
 
-    /** Whether an idle connection maintenance owns may stay; one whose check throws goes (and the throw goes on). */
-    private boolean keep(PooledConnection<Req, Resp> pc, long now) {
-        boolean keep = false;
+    /**
+     * Whether an idle connection maintenance owns may stay. One whose check throws (a transport or codec fault,
+     * an Error included) goes, and the run goes on with the others: they are still claimed by it.
+     */
+    private boolean keep(EndpointPool ep, PooledConnection<Req, Resp> pc, long now) {
         try {
-            keep = !connections.outdated(pc, now) && connections.healthyWhileIdle(pc, now);
-            return keep;
-        } finally {
-            if (!keep) {
-                pc.retire(DestroyReason.BROKEN); // unless the check recorded a more precise reason
+            if (!connections.outdated(pc, now) && connections.healthyWhileIdle(pc, now)) {
+                return true;
             }
+        } catch (RuntimeException | Error e) {
+            LOG.warn("maintenance check of an idle connection to {} failed unexpectedly; replacing the connection", ep, e);
         }
+        pc.retire(DestroyReason.BROKEN); // unless the check recorded a more precise reason
+        return false;
     }
 
     private void topUp() {

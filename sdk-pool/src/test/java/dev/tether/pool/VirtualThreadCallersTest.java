@@ -1,0 +1,135 @@
+package dev.tether.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.pool.testing.Clients;
+import dev.tether.pool.testing.FaultyServer;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+
+/**
+ * 10,000 virtual-thread callers share a pool of 16 connections to a real server: every call completes within
+ * its deadline, and no caller blocks inside a monitor while it waits for a connection. JFR records pinned
+ * virtual threads ({@code jdk.VirtualThreadPinned}, threshold 0) and monitor enters/waits by virtual threads in
+ * Tether's code; both counts must be zero. Runs on JDKs with virtual threads (CI runs the unit tests on JDK 25);
+ * compiled for Java 17, so the virtual-thread executor is looked up reflectively.
+ */
+@EnabledForJreRange(min = JRE.JAVA_21)
+class VirtualThreadCallersTest {
+    private static final int CALLERS = 10_000;
+    private static final int POOL = 16;
+    /** Generous for a loaded 2-core machine; a pool that stalls or serialises callers would still miss it. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Test
+    void tenThousandVirtualThreadsShareSixteenConnectionsWithoutPinning() throws Exception {
+        List<String> pinned = new ArrayList<>();
+        List<String> monitorWaits = new ArrayList<>();
+        Path file = Files.createTempFile("virtual-thread-callers", ".jfr");
+        try (Recording jfr = new Recording();
+             FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = Clients.forServer(server)
+                     .pool(PoolSettings.builder().maxTotal(POOL).maxPerEndpoint(POOL)
+                             // Callers queue for a connection for as long as their deadline allows.
+                             .acquireTimeout(DEADLINE).build())
+                     .build()) {
+            jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            jfr.enable("jdk.JavaMonitorEnter").withThreshold(Duration.ZERO).withStackTrace();
+            jfr.enable("jdk.JavaMonitorWait").withThreshold(Duration.ZERO).withStackTrace();
+            jfr.start();
+
+            AtomicInteger late = new AtomicInteger();
+            List<Future<String>> replies = new ArrayList<>(CALLERS);
+            ExecutorService callers = virtualThreadPerTask();
+            try {
+                for (int i = 0; i < CALLERS; i++) {
+                    String payload = "echo " + i;
+                    replies.add(callers.submit(() -> {
+                        long start = System.nanoTime();
+                        String reply = client.call(payload, CallOptions.timeout(DEADLINE));
+                        if (System.nanoTime() - start > DEADLINE.toNanos()) {
+                            late.incrementAndGet();
+                        }
+                        return reply;
+                    }));
+                }
+                for (int i = 0; i < CALLERS; i++) {
+                    assertThat(replies.get(i).get(DEADLINE.toSeconds() * 2, TimeUnit.SECONDS)).isEqualTo(String.valueOf(i));
+                }
+            } finally {
+                callers.shutdownNow(); // ExecutorService is AutoCloseable only from JDK 19; this compiles for 17
+            }
+            assertThat(late).hasValue(0);
+            EndpointStats stats = client.stats().get(server.endpoint());
+            assertThat(stats.created()).isLessThanOrEqualTo(POOL);
+            assertThat(stats.acquires()).isEqualTo(CALLERS);
+            assertThat(stats.waiting()).isZero();
+
+            jfr.stop();
+            jfr.dump(file);
+            for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                String type = e.getEventType().getName();
+                if (type.equals("jdk.VirtualThreadPinned")) {
+                    pinned.add(describe(e));
+                } else if (isVirtual(e) && inTether(e)) {
+                    monitorWaits.add(describe(e));
+                }
+            }
+            assertThat(pinned).as("virtual threads pinned to their carrier").isEmpty();
+            assertThat(monitorWaits).as("virtual threads blocked on a monitor in Tether's code").isEmpty();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static ExecutorService virtualThreadPerTask() throws ReflectiveOperationException {
+        Method m = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+        return (ExecutorService) m.invoke(null);
+    }
+
+    private static boolean isVirtual(RecordedEvent e) {
+        try {
+            Object thread = e.getThread();
+            return thread != null && (boolean) thread.getClass().getMethod("isVirtual").invoke(thread);
+        } catch (ReflectiveOperationException notOnThisJdk) {
+            return false;
+        }
+    }
+
+    private static boolean inTether(RecordedEvent e) {
+        if (e.getStackTrace() == null) {
+            return false;
+        }
+        for (RecordedFrame f : e.getStackTrace().getFrames()) {
+            if (f.getMethod().getType().getName().startsWith("dev.tether.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(RecordedEvent e) {
+        StringBuilder sb = new StringBuilder(e.getEventType().getName());
+        if (e.getStackTrace() != null) {
+            e.getStackTrace().getFrames().stream().limit(12).forEach(f ->
+                    sb.append("\n  at ").append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName()));
+        }
+        return sb.toString();
+    }
+}
