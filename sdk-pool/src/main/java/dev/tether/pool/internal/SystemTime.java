@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SystemTime implements TimeSource {
     private final String threadName;
-    private volatile ScheduledThreadPoolExecutor timer;
+    private final java.util.concurrent.atomic.AtomicReference<ScheduledThreadPoolExecutor> timer =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean shutdown;
 
     public SystemTime(String threadName) {
@@ -44,28 +45,27 @@ public final class SystemTime implements TimeSource {
     }
 
     private ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = timer;
-        if (t == null) {
-            synchronized (this) { // no I/O inside: only creates the executor once
-                t = timer;
-                if (t == null) {
-                    t = new ScheduledThreadPoolExecutor(1, AsyncExecutors.daemonThreads(threadName));
-                    t.setRemoveOnCancelPolicy(true);
-                    t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-                    timer = t;
-                    if (shutdown) {
-                        t.shutdownNow();
-                    }
-                }
-            }
+        ScheduledThreadPoolExecutor t = timer.get();
+        if (t != null) {
+            return t;
         }
-        return t;
+        ScheduledThreadPoolExecutor made = new ScheduledThreadPoolExecutor(1, AsyncExecutors.daemonThreads(threadName));
+        made.setRemoveOnCancelPolicy(true);
+        made.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        if (!timer.compareAndSet(null, made)) {
+            made.shutdownNow(); // another caller made it first (no thread was started yet)
+            return timer.get();
+        }
+        if (shutdown) {
+            made.shutdownNow();
+        }
+        return made;
     }
 
     /** Stops the timer thread, interrupting a task in progress, and waits up to {@code waitMillis} for it. */
     public void shutdown(long waitMillis) {
         shutdown = true;
-        ScheduledThreadPoolExecutor t = timer;
+        ScheduledThreadPoolExecutor t = timer.get();
         if (t == null) {
             return;
         }
