@@ -54,7 +54,8 @@ final class ConnectionPool<Req, Resp> {
         if (ep.waiters.isEmpty()) {
             PooledConnection<Req, Resp> pc = takeIdle(ep, start);
             if (pc != null) {
-                ep.recordAcquire(time.nanoTime() - start, true);
+                // Taken without waiting: no clock read to measure a wait that did not happen.
+                ep.recordAcquire(0, true);
                 return pc;
             }
             Slot slot = capacity.tryTake(ep.endpoint);
