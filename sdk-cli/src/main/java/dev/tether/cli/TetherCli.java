@@ -3,7 +3,7 @@ package dev.tether.cli;
 import dev.tether.cli.bench.BenchCommand;
 import dev.tether.cli.certs.CertsCommand;
 import dev.tether.cli.demo.DemoCommand;
-import dev.tether.cli.internal.Failures;
+import dev.tether.cli.internal.CommandLines;
 import dev.tether.cli.probe.ProbeCommand;
 import dev.tether.cli.serve.ServeCommand;
 import java.io.PrintWriter;
@@ -52,11 +52,7 @@ public final class TetherCli implements Runnable {
 
     /** A configured command line: exit codes, error handling and case-insensitive enum values. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new TetherCli());
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setExecutionExceptionHandler(new Failures());
-        commandLine.setExitCodeExceptionMapper(Failures::exitCode);
-        return commandLine;
+        return CommandLines.configured(new TetherCli());
     }
 
     @Override

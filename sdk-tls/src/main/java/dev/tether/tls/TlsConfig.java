@@ -235,7 +235,7 @@ public final class TlsConfig {
 
     /** The TLS implementation connections made with this config use: {@code JDK} or {@code OpenSSL}. */
     public String providerInUse() {
-        return material.engines().providerName();
+        return material.providerName();
     }
 
     /** This side's certificate chain (leaf first), when key material is configured. */

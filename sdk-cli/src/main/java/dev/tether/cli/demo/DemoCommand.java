@@ -1,12 +1,13 @@
 package dev.tether.cli.demo;
 
-import dev.tether.cli.TetherCli;
 import dev.tether.cli.bench.BenchReport;
 import dev.tether.cli.bench.LoadGenerator;
 import dev.tether.cli.bench.LoadRun;
 import dev.tether.cli.bench.ProgressLine;
 import dev.tether.cli.bench.RecordingConnector;
 import dev.tether.cli.bench.Workload;
+import dev.tether.cli.certs.CertsCommand;
+import dev.tether.cli.internal.CommandLines;
 import dev.tether.cli.internal.DurationConverter;
 import dev.tether.cli.internal.UsageException;
 import dev.tether.cli.serve.EchoProtocol;
@@ -232,8 +233,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         StringWriter initOut = new StringWriter();
         StringWriter initErr = new StringWriter();
-        int code = TetherCli.run(new PrintWriter(initOut, true), new PrintWriter(initErr, true),
-                "certs", "init", "-o", dir.toString());
+        // Runs `tether certs init` from the certs command rather than through TetherCli, which lists this command
+        // (that would make dev.tether.cli and dev.tether.cli.demo depend on each other). Named "tether certs" so
+        // its messages read exactly as on the command line.
+        CommandLine certs = CommandLines.configured(new CertsCommand()).setCommandName("tether certs");
+        certs.setOut(new PrintWriter(initOut, true));
+        certs.setErr(new PrintWriter(initErr, true));
+        int code = certs.execute("init", "-o", dir.toString());
         if (code != 0) {
             err.print(initOut);
             err.print(initErr);

@@ -159,6 +159,15 @@ public final class TlsMaterial {
         return engines;
     }
 
+    /**
+     * The name of the TLS implementation the engines come from ({@code JDK} or {@code OpenSSL}). Here rather than
+     * read through {@link #engines()} by {@code TlsConfig}, so the public package does not reach into the SPI
+     * package, which refers back to it (no package cycle).
+     */
+    public String providerName() {
+        return engines.providerName();
+    }
+
     public SSLContext context() {
         return context;
     }
