@@ -1,7 +1,6 @@
 package dev.tether.pool;
 
 import dev.tether.core.Deadline;
-import dev.tether.pool.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.tether.pool;
 
-import static dev.tether.pool.internal.Checks.atLeast;
-import static dev.tether.pool.internal.Checks.positive;
+import static dev.tether.pool.Checks.atLeast;
+import static dev.tether.pool.Checks.positive;
 
 import java.time.Duration;
 

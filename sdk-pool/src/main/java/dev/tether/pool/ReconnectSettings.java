@@ -1,6 +1,5 @@
 package dev.tether.pool;
 
-import dev.tether.pool.internal.Checks;
 import java.time.Duration;
 
 /**

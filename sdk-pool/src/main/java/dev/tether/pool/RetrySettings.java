@@ -1,9 +1,9 @@
 package dev.tether.pool;
 
-import static dev.tether.pool.internal.Checks.atLeast;
-import static dev.tether.pool.internal.Checks.atMost;
-import static dev.tether.pool.internal.Checks.positive;
-import static dev.tether.pool.internal.Checks.within;
+import static dev.tether.pool.Checks.atLeast;
+import static dev.tether.pool.Checks.atMost;
+import static dev.tether.pool.Checks.positive;
+import static dev.tether.pool.Checks.within;
 
 import java.time.Duration;
 

@@ -7,8 +7,6 @@ import dev.tether.core.TransportOptions;
 import dev.tether.core.codec.Codec;
 import dev.tether.core.codec.KeepAlivePing;
 import dev.tether.pool.internal.ClientCore;
-import dev.tether.pool.internal.Connectors;
-import dev.tether.pool.internal.DependencyGuard;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsMaterialSource;
 import java.util.ArrayList;

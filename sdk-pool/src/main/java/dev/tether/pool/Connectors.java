@@ -1,4 +1,4 @@
-package dev.tether.pool.internal;
+package dev.tether.pool;
 
 import dev.tether.core.Connector;
 import dev.tether.core.SocketConnector;
@@ -7,7 +7,7 @@ import dev.tether.tls.TlsConnector;
 import dev.tether.tls.TlsMaterialSource;
 
 /** The one place that turns client settings into a {@link Connector}: plain sockets, with TLS over them when configured. */
-public final class Connectors {
+final class Connectors {
     private Connectors() {
     }
 

@@ -1,10 +1,10 @@
-package dev.tether.pool.internal;
+package dev.tether.pool;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /** Argument checks shared by the settings builders; every message names the setting and the bad value. */
-public final class Checks {
+final class Checks {
     private Checks() {
     }
 

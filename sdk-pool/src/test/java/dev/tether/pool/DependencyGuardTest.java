@@ -1,4 +1,4 @@
-package dev.tether.pool.internal;
+package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -1,4 +1,4 @@
-package dev.tether.pool.internal;
+package dev.tether.pool;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import org.apache.commons.pool2.impl.GenericKeyedObjectPool;
  * commons-pool2 2.12.1); without this check that surfaces as a {@link NoSuchMethodError} deep inside the first
  * call instead of a message saying what to change.
  */
-public final class DependencyGuard {
+final class DependencyGuard {
     /** One library Tether needs at a minimum version. */
     record Requirement(String group, String artifact, String minimum, String anchorClass) {
     }
