@@ -83,9 +83,17 @@ public final class InterleavedEchoComparison {
             List<Double> tetherToJdk = new ArrayList<>();
             List<Double> pooledToTether = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                double pooledRate = slice(pool, threads, pooled);
-                double jdkRate = slice(pool, threads, jdk);
-                double tetherRate = slice(pool, threads, tether);
+                // The contender that goes first changes every round: the first slice after a pause runs on colder
+                // caches and a sleepier CPU, and always giving that to one contender skewed its ratio by ~10%.
+                double[] rates = new double[3];
+                RoundTrip[] contenders = {pooled, jdk, tether};
+                for (int k = 0; k < 3; k++) {
+                    int which = (round + k) % 3;
+                    rates[which] = slice(pool, threads, contenders[which]);
+                }
+                double pooledRate = rates[0];
+                double jdkRate = rates[1];
+                double tetherRate = rates[2];
                 // Round 0 is warm-up for all three.
                 if (round > 0) {
                     pooledToJdk.add(pooledRate / jdkRate);
