@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.TimedOutException;
 import dev.tether.pool.testing.Clients;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.FaultyServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,33 +17,53 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A peer that stops answering but keeps its sockets open: calls must fail by their deadline, idle
- * connections must be found dead by the keep-alive ping and replaced, and no thread may be left stuck.
+ * A peer that stops answering but keeps its sockets open: idle connections are found dead by the keep-alive
+ * ping when it is due (the client's clock moved by hand), calls fail by their deadline, and no thread is left
+ * stuck.
  */
 class UnresponsivePeerTest {
 
     @Test
-    void callsFailByTheirDeadlineAndPingsRemoveDeadIdleConnections() throws Exception {
+    void keepAlivePingsFindDeadIdleConnectionsWhenTheyAreDue() throws Exception {
+        ManualTime time = new ManualTime();
+        try (FaultyServer server = FaultyServer.start();
+             TetherClient<String, String> client = ManualClients.forServer(time, server)
+                     // The ping's own timeout is a socket read against a stalled real peer, so it passes in real
+                     // time: short, so three of them take well under a second. Everything else is the default.
+                     .pool(PoolSettings.builder().keepAliveTimeout(Duration.ofMillis(200)).build())
+                     .build()) {
+            time.runDue();
+            // Three idle connections, then the peer goes silent.
+            List<Lease<String, String>> leases = List.of(client.lease(), client.lease(), client.lease());
+            for (Lease<String, String> l : leases) {
+                assertThat(l.exchange("echo warm")).isEqualTo("warm");
+                l.close();
+            }
+            server.stall(true);
+            Duration interval = PoolSettings.defaults().keepAliveInterval();
+
+            time.advance(interval.minusSeconds(1)); // maintenance runs every second; no ping is due yet
+            assertThat(Clients.destroyed(client, DestroyReason.KEEP_ALIVE_FAILED)).isZero();
+            assertThat(client.stats().get(server.endpoint()).idle()).isEqualTo(3);
+
+            time.advance(Duration.ofSeconds(1)); // the pings are due: each times out and its connection goes
+            assertThat(Clients.destroyed(client, DestroyReason.KEEP_ALIVE_FAILED)).isEqualTo(3);
+            assertThat(client.stats().get(server.endpoint()).idle()).isZero();
+        }
+    }
+
+    @Test
+    void callsFailByTheirDeadlineAndNoThreadIsLeftStuck() throws Exception {
+        // System clock: what is checked is that socket waits against a silent peer end by the deadline, and that
+        // close() stops the client's timer thread.
         try (FaultyServer server = FaultyServer.start()) {
             // A name of its own: the thread check below must not see maintenance threads of other clients in this JVM.
             TetherClient<String, String> client = Clients.forServer(server).name("unresponsive-peer")
-                    .pool(PoolSettings.builder().maintenanceInterval(Duration.ofMillis(50))
-                            .keepAliveInterval(Duration.ofMillis(300)).keepAliveTimeout(Duration.ofMillis(200)).build())
                     .retry(RetrySettings.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build())
                     .build();
             try {
-                // Three idle connections, then the peer goes silent.
-                List<Lease<String, String>> leases = List.of(client.lease(), client.lease(), client.lease());
-                for (Lease<String, String> l : leases) {
-                    assertThat(l.exchange("echo warm")).isEqualTo("warm");
-                    l.close();
-                }
+                assertThat(client.call("echo warm")).isEqualTo("warm");
                 server.stall(true);
-
-                // Wall time: the pings time out on socket read timeouts against a stalled real peer (not converted yet).
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Clients.destroyed(client, DestroyReason.KEEP_ALIVE_FAILED) == 3);
-                assertThat(client.stats().get(server.endpoint()).idle()).isZero();
 
                 ExecutorService callers = Executors.newFixedThreadPool(4);
                 List<Future<Throwable>> outcomes = new ArrayList<>();
@@ -69,6 +90,7 @@ class UnresponsivePeerTest {
                 assertThat(callers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
                 // A connection that timed out mid-response is never returned to the pool.
                 assertThat(Clients.destroyed(client, DestroyReason.BROKEN)).isGreaterThanOrEqualTo(4);
+                assertThat(Clients.destroyed(client, DestroyReason.KEEP_ALIVE_FAILED)).isZero();
                 assertThat(client.stats().get(server.endpoint()).active()).isZero();
             } finally {
                 long start = System.nanoTime();
