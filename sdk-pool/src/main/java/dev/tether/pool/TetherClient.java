@@ -98,7 +98,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         private RetrySettings retry = RetrySettings.defaults();
         private CircuitBreakerSettings breaker = CircuitBreakerSettings.defaults();
         private ReconnectSettings reconnect = ReconnectSettings.defaults();
-        private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
+        private LoadBalancing loadBalancing = LoadBalancing.P2C_EWMA;
         private CallOptions defaultCallOptions = CallOptions.defaults();
         private KeepAlivePing<Req, Resp> keepAlivePing;
         private Executor asyncExecutor;
@@ -190,7 +190,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             return this;
         }
 
-        /** How calls are spread over several endpoints; round robin by default. */
+        /** How calls are spread over several endpoints; {@link LoadBalancing#P2C_EWMA} by default. */
         public Builder<Req, Resp> loadBalancing(LoadBalancing strategy) {
             loadBalancing = Objects.requireNonNull(strategy, "loadBalancing");
             return this;

@@ -21,11 +21,18 @@ final class Balancer {
     private final LoadBalancing strategy;
     private final float panicThreshold;
     private final AtomicInteger next = new AtomicInteger();
+    private final TimeSource time;
 
-    Balancer(EndpointPool[] pools, LoadBalancing strategy, float panicThreshold) {
+    Balancer(EndpointPool[] pools, LoadBalancing strategy, float panicThreshold, TimeSource time) {
         this.pools = pools;
         this.strategy = strategy;
         this.panicThreshold = panicThreshold;
+        this.time = time;
+    }
+
+    /** Whether calls must report their latency ({@link EndpointPool#latency}): only P2C with several endpoints reads it. */
+    boolean tracksLatency() {
+        return strategy == LoadBalancing.P2C_EWMA && pools.length > 1;
     }
 
     /**
@@ -105,8 +112,11 @@ final class Balancer {
     }
 
     private EndpointPool choose(int start, EndpointPool avoid, boolean needPermission) {
-        return strategy == LoadBalancing.ROUND_ROBIN ? roundRobin(start, avoid, needPermission)
-                : leastInFlight(start, avoid, needPermission);
+        return switch (strategy) {
+            case ROUND_ROBIN -> roundRobin(start, avoid, needPermission);
+            case LEAST_IN_FLIGHT -> leastInFlight(start, avoid, needPermission);
+            case P2C_EWMA -> powerOfTwoChoices(avoid, needPermission);
+        };
     }
 
     private CircuitOpenException allOpen() {
@@ -152,5 +162,80 @@ final class Balancer {
             refused[best.index] = true;
         }
         return null;
+    }
+
+    /** Above any real cost: an endpoint with calls out but no latency measured yet is not assumed to be free. */
+    private static final double UNMEASURED_BUSY = 1e15;
+
+    /**
+     * Two distinct endpoints drawn at random among those that may take the call; the one with the clearly lower
+     * expected wait (latency average times calls in flight plus this one), else the one with fewer calls in
+     * flight, is asked for permission. One that refuses is left out and the draw repeated.
+     */
+    private EndpointPool powerOfTwoChoices(EndpointPool avoid, boolean needPermission) {
+        int[] eligible = new int[pools.length];
+        boolean[] refused = new boolean[pools.length];
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long now = time.nanoTime();
+        for (int round = 0; round < pools.length; round++) {
+            int n = 0;
+            for (EndpointPool p : pools) {
+                if (p != avoid && !refused[p.index] && p.health.isUp()) {
+                    eligible[n++] = p.index;
+                }
+            }
+            if (n == 0) {
+                return null;
+            }
+            EndpointPool best = pools[eligible[random.nextInt(n)]];
+            if (n > 1) {
+                int second = random.nextInt(n - 1);
+                EndpointPool other = pools[eligible[second >= indexOf(eligible, n, best.index) ? second + 1 : second]];
+                best = cheaper(best, other, now);
+            }
+            if (!needPermission || best.tryPermission()) {
+                return best;
+            }
+            refused[best.index] = true;
+        }
+        return null;
+    }
+
+    private static int indexOf(int[] values, int n, int value) {
+        for (int i = 0; i < n; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * How much lower one expected wait must be to decide on its own. Latency measured on a busy host is noisy:
+     * equal endpoints on a loaded two-core host differ by up to two times, and deciding on smaller differences
+     * skewed their shares (a busier server answers faster, which drew it more calls). Within the margin the
+     * fewer calls in flight wins, which spreads load evenly; an endpoint several times slower loses outright.
+     */
+    private static final double MARGIN = 3.0;
+
+    private static EndpointPool cheaper(EndpointPool a, EndpointPool b, long now) {
+        double wa = expectedWait(a, now);
+        double wb = expectedWait(b, now);
+        if (wb * MARGIN < wa) {
+            return b;
+        }
+        if (wa * MARGIN < wb) {
+            return a;
+        }
+        return b.inFlight.get() < a.inFlight.get() ? b : a;
+    }
+
+    private static double expectedWait(EndpointPool p, long now) {
+        int inFlight = p.inFlight.get();
+        double cost = p.latency.costNanos(now);
+        if (cost == 0) {
+            return inFlight == 0 ? 0 : UNMEASURED_BUSY + inFlight;
+        }
+        return cost * (inFlight + 1);
     }
 }

@@ -36,10 +36,13 @@ final class CallLoop<Req, Resp> {
     private final ConnectionPool<Req, Resp> pool;
     private final RetryRules rules;
     private final TimeSource time;
+    /** Whether successful calls feed their endpoint's latency average (the P2C balancer with several endpoints). */
+    private final boolean trackLatency;
 
     CallLoop(String clientName, Codec<Req, Resp> codec, Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint,
              EndpointPool[] pools, Reachability reachability, ConnectionPool<Req, Resp> pool, RetryRules rules,
-             TimeSource time) {
+             TimeSource time, boolean trackLatency) {
+        this.trackLatency = trackLatency;
         this.clientName = clientName;
         this.codec = codec;
         this.byEndpoint = byEndpoint;
@@ -135,8 +138,14 @@ final class CallLoop<Req, Resp> {
             throw e;
         }
         pool.release(pc, null);
-        if (st.permitted) {
-            ep.recordSuccess(time.nanoTime() - start);
+        if (st.permitted || trackLatency) {
+            long end = time.nanoTime();
+            if (st.permitted) {
+                ep.recordSuccess(end - start);
+            }
+            if (trackLatency) {
+                ep.latency.record(end - start, end);
+            }
         }
         return checked(response);
     }

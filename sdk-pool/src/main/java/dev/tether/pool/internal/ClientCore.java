@@ -82,7 +82,7 @@ public final class ClientCore<Req, Resp> {
             pools[i] = new EndpointPool(endpoints.get(i), i, config.breaker(), name, listeners, time, reconnectBackoff);
             byEndpoint.put(endpoints.get(i), pools[i]);
         }
-        Balancer balancer = new Balancer(pools, config.loadBalancing(), config.breaker().panicThreshold());
+        Balancer balancer = new Balancer(pools, config.loadBalancing(), config.breaker().panicThreshold(), time);
         Reachability reachability = new Reachability(name, pools, balancer, listeners, time);
         this.capacity = new Capacity(ps.maxPerEndpoint(), ps.maxTotal());
         this.connections = new Connections<>(config.connector(), config.codec(), config.ping(), time,
@@ -90,7 +90,7 @@ public final class ClientCore<Req, Resp> {
         this.pool = new ConnectionPool<>(name, pools, connections, capacity, time, ps.lifo(), ps.acquireTimeout(),
                 ps.maxPerEndpoint());
         this.calls = new CallLoop<>(name, config.codec(), Map.copyOf(byEndpoint), pools, reachability, pool,
-                new RetryRules(config.retry(), listeners, time), time);
+                new RetryRules(config.retry(), listeners, time), time, balancer.tracksLatency());
         this.lifecycle = new Lifecycle(name, time);
         if (config.asyncExecutor() != null) {
             this.async = config.asyncExecutor();

@@ -57,6 +57,8 @@ final class EndpointPool {
     private final LongAdder[] destroyed = new LongAdder[DestroyReason.values().length];
     private final AtomicHistogram acquireMicros = new AtomicHistogram(MAX_TRACKED_MICROS, 2);
     final EndpointHealth health;
+    /** Call latency as the P2C balancer weighs it; written only when it is in use (see Balancer#tracksLatency). */
+    final LatencyEwma latency;
     /** Null when breakers are off. */
     private final EndpointBreaker breaker;
 
@@ -69,6 +71,7 @@ final class EndpointPool {
             destroyed[i] = new LongAdder();
         }
         this.health = new EndpointHealth(time, reconnectBackoff);
+        this.latency = new LatencyEwma(time.nanoTime());
         this.breaker = settings.enabled() ? new EndpointBreaker(endpoint, settings, clientName, listeners, time) : null;
     }
 
