@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * {@link BufferPool} when I/O starts and given back when empty, so an idle connection holds no buffer.
  * Plaintext is decrypted straight into the caller's buffer when it fits, and otherwise staged in a buffer
  * that is zeroed before it is given back; so is network-in, where the engine decrypts records in place.
+ * Engines that prefer direct buffers (OpenSSL) get them from the direct pools, and their reads into a heap
+ * buffer are always staged (a copy in Java instead of the engine's temporary direct buffer and copy).
  */
 public final class EngineConnection implements TlsConnection {
     private static final Logger log = LoggerFactory.getLogger(EngineConnection.class);
