@@ -4,6 +4,7 @@ import dev.tether.core.Deadline;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsConnector;
 import dev.tether.tls.TlsProvider;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,16 +13,30 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * JDK vs OpenSSL provider interleaved in one process, round by round, so that a shared machine's drifting load
- * hits both alike: each round measures every case for {@code seconds} on JDK, then on OpenSSL, and prints the
- * OpenSSL/JDK ratio; the summary gives the median ratio over the rounds. Same cases as
+ * JDK vs OpenSSL provider interleaved in one process, so that a shared machine's drifting load hits both alike:
+ * each round measures every case for {@code seconds} per provider, split into alternating slices (JDK, OpenSSL,
+ * OpenSSL, JDK, ...), and prints the OpenSSL/JDK ratio; the summary gives the median ratio over the rounds. Same cases as
  * {@link TlsProviderBenchmark}: full and resumed handshakes (mutual TLS 1.3, ECDSA P-256, each with one 64-byte
  * round trip and a close), 64 KiB writes, 64-byte round trips.
- * {@code java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.tether.bench.tls.ProviderComparison 6 1.5}
+ *
+ * <p>Besides the rate, each slice records the process's CPU time (all threads: client, server, JIT, GC) per
+ * operation; the JDK/OpenSSL ratio of that is the second figure per case. On a shared machine the rate falls
+ * when other processes take the cores, the CPU time per operation much less so.
+ *
+ * <p>Arguments: rounds, seconds per slice, warm-up rounds not counted (default 1; the JIT keeps compiling
+ * handshake code for tens of seconds, so give handshake figures a few).
+ * {@code java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.tether.bench.tls.ProviderComparison 10 2 3}
  */
 public final class ProviderComparison {
     private static final String[] CASES = {"full handshakes/s", "resumed handshakes/s", "bulk 64 KiB MB/s",
             "64-byte round trips/s"};
+
+    /** Converts each case's operations per second to the unit printed (bulk: 64 KiB writes to MB/s). */
+    private static final double[] SCALE = {1, 1, 65536 / 1e6, 1};
+    /** Alternating slices per case and round. */
+    private static final int SLICES = 4;
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private ProviderComparison() {
     }
@@ -33,36 +48,91 @@ public final class ProviderComparison {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 1.5;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         Side jdk = new Side(TlsProvider.JDK);
         Side openssl = new Side(TlsProvider.OPENSSL);
         List<double[]> ratios = new ArrayList<>();
+        List<double[]> cpuRatios = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            double[] j = jdk.measure(seconds);
-            double[] o = openssl.measure(seconds);
             double[] r = new double[CASES.length];
+            double[] c = new double[CASES.length];
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d:", round));
             for (int i = 0; i < CASES.length; i++) {
-                r[i] = o[i] / j[i];
-                line.append(String.format(Locale.ROOT, "  %s JDK %.1f OpenSSL %.1f (%.2fx)", CASES[i], j[i], o[i], r[i]));
+                Result[] jo = measurePair(jdk.op(i), openssl.op(i), seconds);
+                Result j = jo[0].scaled(SCALE[i]);
+                Result o = jo[1].scaled(SCALE[i]);
+                r[i] = o.rate / j.rate;
+                c[i] = j.cpuMicrosPerOp / o.cpuMicrosPerOp;
+                line.append(String.format(Locale.ROOT, "%n  %-22s JDK %9.1f (%8.1f us CPU/op)  OpenSSL %9.1f (%8.1f us"
+                        + " CPU/op)  rate %.2fx  CPU %.2fx", CASES[i], j.rate, j.cpuMicrosPerOp, o.rate,
+                        o.cpuMicrosPerOp, r[i], c[i]));
             }
             System.out.println(line);
-            // The first round warms the JIT up; it is printed but not counted.
-            if (round > 1 || rounds == 1) {
+            // The first rounds warm the JIT up; they are printed but not counted.
+            if (round > warmup || rounds <= warmup) {
                 ratios.add(r);
+                cpuRatios.add(c);
             }
         }
-        System.out.println("median OpenSSL/JDK over " + ratios.size() + " rounds:");
+        System.out.println("median OpenSSL/JDK over " + ratios.size() + " rounds: rate (min-max); JDK/OpenSSL CPU"
+                + " time per operation (min-max)");
         for (int i = 0; i < CASES.length; i++) {
-            double[] col = new double[ratios.size()];
-            for (int k = 0; k < col.length; k++) {
-                col[k] = ratios.get(k)[i];
-            }
-            Arrays.sort(col);
-            System.out.printf(Locale.ROOT, "  %-22s %.2fx (min %.2fx, max %.2fx)%n", CASES[i], col[col.length / 2],
-                    col[0], col[col.length - 1]);
+            double[] col = column(ratios, i);
+            double[] cpu = column(cpuRatios, i);
+            System.out.printf(Locale.ROOT, "  %-22s %.2fx (%.2f-%.2f)   CPU %.2fx (%.2f-%.2f)%n", CASES[i],
+                    col[col.length / 2], col[0], col[col.length - 1], cpu[cpu.length / 2], cpu[0], cpu[cpu.length - 1]);
         }
         jdk.close();
         openssl.close();
+    }
+
+    /**
+     * One case on both providers for {@code seconds} each, in {@link #SLICES} alternating slices (JDK, OpenSSL,
+     * OpenSSL, JDK, ...), so that a neighbour taking a core for a second slows both alike instead of one.
+     */
+    private static Result[] measurePair(Op jdk, Op openssl, double seconds) throws Exception {
+        long[] n = new long[2];
+        long[] nanos = new long[2];
+        long[] cpu = new long[2];
+        for (int slice = 0; slice < SLICES; slice++) {
+            for (int k = 0; k < 2; k++) {
+                int side = (slice % 2 == 0) == (k == 0) ? 0 : 1;
+                long end = System.nanoTime() + (long) (seconds / SLICES * 1e9);
+                long cpuStart = CPU.getProcessCpuTime();
+                long start = System.nanoTime();
+                long now;
+                Op op = side == 0 ? jdk : openssl;
+                do {
+                    op.run();
+                    n[side]++;
+                    now = System.nanoTime();
+                } while (now < end);
+                nanos[side] += now - start;
+                cpu[side] += CPU.getProcessCpuTime() - cpuStart;
+            }
+        }
+        Result[] results = new Result[2];
+        for (int side = 0; side < 2; side++) {
+            results[side] = new Result(n[side] / (nanos[side] / 1e9), cpu[side] / 1e3 / n[side]);
+        }
+        return results;
+    }
+
+    private static double[] column(List<double[]> rows, int i) {
+        double[] col = new double[rows.size()];
+        for (int k = 0; k < col.length; k++) {
+            col[k] = rows.get(k)[i];
+        }
+        Arrays.sort(col);
+        return col;
+    }
+
+    /** Operations per second, and the process's CPU time per operation. */
+    private record Result(double rate, double cpuMicrosPerOp) {
+        /** The rate in other units (bulk: writes/s to MB/s); CPU time stays per operation. */
+        Result scaled(double factor) {
+            return new Result(rate * factor, cpuMicrosPerOp);
+        }
     }
 
     /** One provider's servers and kept connections. */
@@ -93,29 +163,17 @@ public final class ProviderComparison {
             System.out.println(provider + ": " + full.source().current().config().providerInUse());
         }
 
-        double[] measure(double seconds) throws Exception {
-            return new double[] {
-                rate(seconds, () -> echo.connectAndRoundTrip(full).close()),
-                rate(seconds, () -> echo.connectAndRoundTrip(resuming).close()),
-                rate(seconds, () -> {
+        Op op(int i) {
+            return switch (i) {
+                case 0 -> () -> echo.connectAndRoundTrip(full).close();
+                case 1 -> () -> echo.connectAndRoundTrip(resuming).close();
+                case 2 -> () -> {
                     chunk.clear();
                     bulk.write(chunk, Deadline.after(Duration.ofSeconds(30)));
-                }) * 65536 / 1e6,
-                rate(seconds, () -> ProviderFixture.roundTrip(kept, out, in)),
+                };
+                case 3 -> () -> ProviderFixture.roundTrip(kept, out, in);
+                default -> throw new IllegalArgumentException("case " + i);
             };
-        }
-
-        private static double rate(double seconds, Op op) throws Exception {
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            long start = System.nanoTime();
-            long n = 0;
-            long now;
-            do {
-                op.run();
-                n++;
-                now = System.nanoTime();
-            } while (now < end);
-            return n / ((now - start) / 1e9);
         }
 
         @Override

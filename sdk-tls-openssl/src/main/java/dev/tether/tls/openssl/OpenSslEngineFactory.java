@@ -104,6 +104,12 @@ final class OpenSslEngineFactory implements TlsEngineFactory {
         ReferenceCountUtil.release(engine);
     }
 
+    /** Netty's engine hands records to BoringSSL by address; heap buffers cost a copy each way per call. */
+    @Override
+    public boolean prefersDirectBuffers() {
+        return true;
+    }
+
     @Override
     public String providerName() {
         return "OpenSSL";

@@ -10,12 +10,15 @@ import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsConnection;
 import dev.tether.tls.TlsConnector;
 import dev.tether.tls.TlsProvider;
+import dev.tether.tls.internal.BufferPool;
 import dev.tether.tls.testing.CertSet;
 import dev.tether.tls.testing.TlsEchoServer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,30 @@ class OpenSslProviderTest {
             // Well under the server's 10s handshake deadline: without the fix the server waits all of it.
             assertThat(echo.nextHandshake(Duration.ofSeconds(5))).isInstanceOf(TlsConnection.class);
             assertThat(c.isOpen()).isTrue();
+        }
+    }
+
+    /** OpenSSL connections do their I/O in direct buffers (no copy into a temporary one per record), and give them back. */
+    @Test
+    void openSslConnectionsUseDirectBuffers() throws Exception {
+        List<ByteBuffer> drained = new ArrayList<>();
+        while (BufferPool.SHARED_DIRECT.pooled() > 0) {
+            drained.add(BufferPool.SHARED_DIRECT.take(BufferPool.BUFFER_SIZE));
+        }
+        TlsConfig serverConfig = certs.serverConfig().provider(TlsProvider.JDK).build();
+        TlsConnector connector = new TlsConnector(SocketConnector.create(),
+                certs.clientConfig().provider(TlsProvider.OPENSSL).build());
+        try (TlsEchoServer echo = TlsEchoServer.start(serverConfig);
+             TlsConnection c = connector.connect(echo.localhostEndpoint(), Deadline.after(Duration.ofSeconds(10)))) {
+            c.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)), Deadline.after(Duration.ofSeconds(5)));
+            ByteBuffer in = ByteBuffer.allocate(4);
+            while (in.hasRemaining()) {
+                assertThat(c.read(in, Deadline.after(Duration.ofSeconds(5)))).isPositive();
+            }
+            assertThat(new String(in.array(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            assertThat(BufferPool.SHARED_DIRECT.pooled()).as("direct buffers the OpenSSL client gave back").isPositive();
+        } finally {
+            drained.forEach(BufferPool.SHARED_DIRECT::give);
         }
     }
 

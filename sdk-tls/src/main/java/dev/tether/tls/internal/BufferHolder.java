@@ -13,6 +13,7 @@ import java.util.Arrays;
  * holder, whether released, enlarged or disposed.
  */
 final class BufferHolder {
+    private static final byte[] ZEROS = new byte[4096];
     private final String name;
     private final BufferPool pool;
     private final BufferPool largePool;
@@ -128,13 +129,26 @@ final class BufferHolder {
 
     private void zeroAndGive(ByteBuffer old) {
         if (plaintext && dirty > 0) {
-            Arrays.fill(old.array(), old.arrayOffset(), old.arrayOffset() + Math.min(dirty, old.capacity()), (byte) 0);
+            zero(old, Math.min(dirty, old.capacity()));
         }
         dirty = 0;
         if (largePool != null && old.capacity() == largePool.bufferSize()) {
             largePool.give(old);
         } else {
             pool.give(old);
+        }
+    }
+
+    /** Zeroes bytes [0, length) of a heap or direct buffer. */
+    static void zero(ByteBuffer b, int length) {
+        if (b.hasArray()) {
+            Arrays.fill(b.array(), b.arrayOffset(), b.arrayOffset() + length, (byte) 0);
+            return;
+        }
+        ByteBuffer view = b.duplicate();
+        view.clear().limit(length);
+        while (view.hasRemaining()) {
+            view.put(ZEROS, 0, Math.min(ZEROS.length, view.remaining()));
         }
     }
 

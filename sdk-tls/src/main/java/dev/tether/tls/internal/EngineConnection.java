@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * {@link BufferPool} when I/O starts and given back when empty, so an idle connection holds no buffer.
  * Plaintext is decrypted straight into the caller's buffer when it fits, and otherwise staged in a buffer
  * that is zeroed before it is given back; so is network-in, where the engine decrypts records in place.
+ * Engines that prefer direct buffers (OpenSSL) get them from the direct pools, and their reads into a heap
+ * buffer are always staged (a copy in Java instead of the engine's temporary direct buffer and copy).
  */
 public final class EngineConnection implements TlsConnection {
     private static final Logger log = LoggerFactory.getLogger(EngineConnection.class);
@@ -79,6 +81,8 @@ public final class EngineConnection implements TlsConnection {
     /** Where the engine came from; it frees the engine's native resources (OpenSSL) once, on close. */
     private final TlsEngineFactory engines;
     private final AtomicBoolean engineReleased = new AtomicBoolean();
+    /** Whether the engine prefers direct buffers (see {@link TlsEngineFactory#prefersDirectBuffers()}). */
+    private final boolean directBuffers;
 
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -108,8 +112,7 @@ public final class EngineConnection implements TlsConnection {
     private boolean firstRecordChecked;
 
     private EngineConnection(Connection transport, TlsEngineFactory engines, SSLEngine engine, Endpoint endpoint,
-                             TlsConfig config, long generation, boolean clientMode, HandshakeObserver observer,
-                             BufferPool pool) {
+                             TlsConfig config, long generation, boolean clientMode, HandshakeObserver observer) {
         this.transport = transport;
         this.engines = engines;
         this.engine = engine;
@@ -118,10 +121,15 @@ public final class EngineConnection implements TlsConnection {
         this.generation = generation;
         this.clientMode = clientMode;
         this.observer = observer;
+        // Engines that work on native memory (OpenSSL) get direct buffers: no copy to and from a temporary direct
+        // buffer on every wrap, unwrap and socket read or write.
+        this.directBuffers = engines.prefersDirectBuffers();
+        BufferPool pool = directBuffers ? BufferPool.SHARED_DIRECT : BufferPool.SHARED;
+        BufferPool large = directBuffers ? BufferPool.LARGE_DIRECT : BufferPool.LARGE;
         // Network-in holds plaintext too: the JDK's engine decrypts each record in place before copying it out.
         this.netIn = new BufferHolder("network-in", pool, true, MAX_BUFFER_SIZE);
         this.appIn = new BufferHolder("plaintext-in", pool, true, MAX_BUFFER_SIZE);
-        this.netOut = new BufferHolder("network-out", pool, BufferPool.LARGE, false, MAX_BUFFER_SIZE);
+        this.netOut = new BufferHolder("network-out", pool, large, false, MAX_BUFFER_SIZE);
     }
 
     // ------------------------------------------------------------------------------------------ creation
@@ -176,7 +184,7 @@ public final class EngineConnection implements TlsConnection {
             engine.setSSLParameters(p);
             HandshakeObserver observer = new HandshakeObserver(config.hostnameVerification() ? name : null);
             EngineConnection c = new EngineConnection(transport, engines, engine, endpoint, config, generation, true,
-                    observer, BufferPool.SHARED);
+                    observer);
             c.handshake(deadline);
             return c;
         } catch (TetherException | RuntimeException e) {
@@ -206,7 +214,7 @@ public final class EngineConnection implements TlsConnection {
             }
             engine.setSSLParameters(p);
             EngineConnection c = new EngineConnection(transport, engines, engine, transport.endpoint(), config,
-                    generation, false, new HandshakeObserver(null), BufferPool.SHARED);
+                    generation, false, new HandshakeObserver(null));
             c.handshake(deadline);
             return c;
         } catch (TetherException | RuntimeException e) {
@@ -496,7 +504,10 @@ public final class EngineConnection implements TlsConnection {
 
     private int readLoop(ByteBuffer dst, Deadline deadline, boolean blocking) throws TetherException, SSLException {
         int produced = 0;
-        boolean stageInAppIn = false;
+        // An engine that prefers direct buffers copies into a temporary one when handed a heap buffer; decrypting
+        // into the (direct) staging buffer and copying from there is cheaper.
+        boolean stageFirst = directBuffers && !dst.isDirect();
+        boolean stageInAppIn = stageFirst;
         while (true) {
             if (!appIn.isEmpty()) {
                 int n = appIn.transferTo(dst);
@@ -525,7 +536,7 @@ public final class EngineConnection implements TlsConnection {
                 }
                 switch (r.getStatus()) {
                     case OK -> {
-                        stageInAppIn = false;
+                        stageInAppIn = stageFirst;
                         afterReadProgress(r.getHandshakeStatus(), deadline, blocking);
                         if (produced > 0 && (!dst.hasRemaining() || netIn.isEmpty())) {
                             return produced;

@@ -24,6 +24,14 @@ public interface TlsEngineFactory {
      */
     void release(SSLEngine engine);
 
+    /**
+     * Whether these engines work faster on direct (native) buffers than on heap buffers, as engines that hand
+     * every record to native code do; Tether then gives their connections direct network and staging buffers.
+     */
+    default boolean prefersDirectBuffers() {
+        return false;
+    }
+
     /** The provider these engines come from. */
     String providerName();
 }

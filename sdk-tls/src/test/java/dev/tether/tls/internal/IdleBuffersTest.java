@@ -63,6 +63,37 @@ class IdleBuffersTest {
     }
 
     @Test
+    void directPlaintextBuffersAreZeroedToo() throws Exception {
+        BufferPool pool = new BufferPool(64, 1, true);
+        BufferHolder holder = new BufferHolder("plaintext-in", pool, true, 1024);
+        ByteBuffer b = holder.prepare();
+        assertThat(b.isDirect()).isTrue();
+        b.put("secret payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        holder.markWritten();
+        holder.transferTo(ByteBuffer.allocate(64));
+        holder.releaseIfEmpty();
+        ByteBuffer returned = pool.take(64);
+        assertThat(returned).isSameAs(b);
+        byte[] content = new byte[64];
+        returned.duplicate().get(content);
+        assertThat(content).containsOnly(0);
+    }
+
+    @Test
+    void poolsKeepOnlyTheirKindOfBuffer() {
+        BufferPool direct = new BufferPool(64, 2, true);
+        direct.give(ByteBuffer.allocate(64));
+        assertThat(direct.pooled()).isZero();
+        direct.give(ByteBuffer.allocateDirect(64));
+        assertThat(direct.pooled()).isOne();
+        assertThat(direct.take(64).isDirect()).isTrue();
+        assertThat(direct.take(64).isDirect()).as("a new one when the pool is empty").isTrue();
+        BufferPool heap = new BufferPool(64, 2);
+        heap.give(ByteBuffer.allocateDirect(64));
+        assertThat(heap.pooled()).isZero();
+    }
+
+    @Test
     void enlargingStopsAtTheHardCap() throws Exception {
         BufferHolder holder = new BufferHolder("network-in", new BufferPool(64, 1), false, 256);
         holder.prepare();
