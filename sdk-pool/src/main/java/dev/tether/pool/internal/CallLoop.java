@@ -109,7 +109,7 @@ final class CallLoop<Req, Resp> {
         try {
             return exchangeOn(pc, request, st);
         } finally {
-            pc.endpoint.inFlight.decrementAndGet();
+            pc.endpoint.inFlight.decrement();
         }
     }
 
@@ -173,11 +173,11 @@ final class CallLoop<Req, Resp> {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);
-            ep.inFlight.incrementAndGet();
+            ep.inFlight.increment();
             try {
                 return pool.acquire(ep, st.deadline, start);
             } catch (TetherException e) {
-                ep.inFlight.decrementAndGet();
+                ep.inFlight.decrement();
                 if (isReachabilityFailure(e)) {
                     releasePermission(ep, st);
                     st.lastConnectFailure = e;
@@ -187,7 +187,7 @@ final class CallLoop<Req, Resp> {
                 settle(ep, e, start, st);
                 throw e;
             } catch (RuntimeException | Error e) {
-                ep.inFlight.decrementAndGet();
+                ep.inFlight.decrement();
                 // An unsettled permission of a half-open breaker would keep it refusing for good.
                 releasePermission(ep, st);
                 throw e;

@@ -112,11 +112,11 @@ public final class ClientCore<Req, Resp> {
         Objects.requireNonNull(request, "request");
         long start = time.nanoTime();
         CallState st = new CallState(options.deadlineFrom(time, start), options.isIdempotent(), options.isWaitForReady());
-        lifecycle.enter();
+        int stripe = lifecycle.enter();
         try {
             return calls.run(st, start, (pc, s, t) -> calls.exchange(pc, request, s));
         } finally {
-            lifecycle.exit();
+            lifecycle.exit(stripe);
         }
     }
 
@@ -125,8 +125,9 @@ public final class ClientCore<Req, Resp> {
         // The deadline runs from now, not from when the executor gets to the call.
         Deadline deadline = options.deadlineFrom(time, time.nanoTime());
         CompletableFuture<Resp> future = new CompletableFuture<>();
+        int stripe;
         try {
-            lifecycle.enter();
+            stripe = lifecycle.enter();
         } catch (ClientClosedException e) {
             future.completeExceptionally(e);
             return future;
@@ -139,11 +140,11 @@ public final class ClientCore<Req, Resp> {
                 } catch (Throwable t) {
                     future.completeExceptionally(t);
                 } finally {
-                    lifecycle.exit();
+                    lifecycle.exit(stripe);
                 }
             });
         } catch (RejectedExecutionException e) {
-            lifecycle.exit();
+            lifecycle.exit(stripe);
             future.completeExceptionally(new CallRejectedException(name, e));
         }
         return future;
@@ -154,15 +155,15 @@ public final class ClientCore<Req, Resp> {
     public Lease<Req, Resp> lease(CallOptions options) throws TetherException {
         long start = time.nanoTime();
         CallState st = new CallState(options.deadlineFrom(time, start), options.isIdempotent(), options.isWaitForReady());
-        lifecycle.enter();
+        int stripe = lifecycle.enter();
         boolean handedOut = false;
         try {
-            Lease<Req, Resp> lease = calls.run(st, start, this::openLease);
+            Lease<Req, Resp> lease = calls.run(st, start, (pc, s, t) -> openLease(pc, s, stripe));
             handedOut = true;
             return lease;
         } finally {
             if (!handedOut) {
-                lifecycle.exit();
+                lifecycle.exit(stripe);
             }
         }
     }
@@ -171,21 +172,22 @@ public final class ClientCore<Req, Resp> {
      * Wraps a connection the loop took in a lease. A lease taken counts as a success for the breaker, as a failed
      * one counts as a failure: a half-open breaker is then closed by leases too.
      */
-    private Lease<Req, Resp> openLease(PooledConnection<Req, Resp> pc, CallState st, long start) {
+    private Lease<Req, Resp> openLease(PooledConnection<Req, Resp> pc, CallState st, int stripe) {
         if (st.permitted) {
             // Zero: however long the caller waited for a connection, taking one is not a slow call.
             pc.endpoint.recordSuccess(0);
         }
-        return new LeaseImpl<>(this, pc, leaks.track(pc.endpoint.endpoint), config.defaultCallOptions().timeout());
+        return new LeaseImpl<>(this, pc, leaks.track(pc.endpoint.endpoint), config.defaultCallOptions().timeout(),
+                stripe);
     }
 
-    /** Called once by a closing lease. */
-    void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard) {
+    /** Called once by a closing lease, with the stripe its call was admitted on. */
+    void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard, int stripe) {
         try {
             pool.release(pc, discard);
         } finally {
-            pc.endpoint.inFlight.decrementAndGet();
-            lifecycle.exit();
+            pc.endpoint.inFlight.decrement();
+            lifecycle.exit(stripe);
         }
     }
 

@@ -37,7 +37,7 @@ final class EndpointPool {
     final ConcurrentLinkedDeque<PooledConnection<?, ?>> idle = new ConcurrentLinkedDeque<>();
     /** Callers waiting for a connection to this endpoint. */
     final Waiters waiters = new Waiters();
-    final AtomicInteger inFlight = new AtomicInteger();
+    final InFlight inFlight = new InFlight();
     final LongAdder created = new LongAdder();
     final LongAdder acquires = new LongAdder();
     /** Acquires that got a new connection (made for the caller): every other acquire reused one. */

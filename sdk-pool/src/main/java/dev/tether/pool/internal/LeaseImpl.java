@@ -34,8 +34,12 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<LeaseImpl> CLOSED =
             java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(LeaseImpl.class, "closed");
 
+    /** The client's in-progress stripe this lease was admitted on (see Lifecycle#enter). */
+    private final int stripe;
+
     LeaseImpl(ClientCore<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
-              Duration defaultTimeout) {
+              Duration defaultTimeout, int stripe) {
+        this.stripe = stripe;
         this.client = client;
         this.pc = pc;
         this.leak = leak;
@@ -136,7 +140,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
         }
         leak.close();
         // A response still owed would reach the next user of the connection as the answer to its own request.
-        client.leaseClosed(pc, failed || discarded || awaited > 0 ? DestroyReason.BROKEN : null);
+        client.leaseClosed(pc, failed || discarded || awaited > 0 ? DestroyReason.BROKEN : null, stripe);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.tether.pool.internal;
 
 import dev.tether.pool.ClientClosedException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,8 +15,15 @@ final class Lifecycle {
     private final String clientName;
     private final TimeSource time;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
-    /** Calls and leases in progress. An AtomicLong, not a LongAdder: drain must never read a torn zero. */
-    private final AtomicLong inFlight = new AtomicLong();
+    /** Stripes of the in-progress count, each on its own cache line (a stride of 16 longs). */
+    private static final int STRIPES = 16;
+    private static final int STRIDE = 16;
+    /**
+     * Calls and leases in progress, striped so callers on different cores do not contend. Unlike a LongAdder, a
+     * call leaves through the stripe it entered by ({@link #enter} returns it), so no stripe ever goes below zero
+     * and a drain that sees every stripe at zero after closing began cannot have missed a call that was admitted.
+     */
+    private final AtomicLongArray inFlight = new AtomicLongArray(STRIPES * STRIDE);
     private volatile Thread drainer;
 
     Lifecycle(String clientName, TimeSource time) {
@@ -24,21 +31,37 @@ final class Lifecycle {
         this.time = time;
     }
 
-    void enter() throws ClientClosedException {
-        inFlight.incrementAndGet();
+    /**
+     * Admits a call: the stripe it must leave by, or {@link ClientClosedException}. The count goes up before the
+     * state is read, and {@link #beginClose} changes the state before {@link #drain} reads the counts: either the
+     * call sees the client closing, or the drain sees the call.
+     */
+    int enter() throws ClientClosedException {
+        int stripe = (int) (Thread.currentThread().getId() & (STRIPES - 1));
+        inFlight.incrementAndGet(stripe * STRIDE);
         if (state.get() != State.OPEN) {
-            exit();
+            exit(stripe);
             throw new ClientClosedException(clientName);
         }
+        return stripe;
     }
 
-    void exit() {
-        if (inFlight.decrementAndGet() == 0 && state.get() != State.OPEN) {
+    /** Ends a call admitted on {@code stripe}. */
+    void exit(int stripe) {
+        if (inFlight.decrementAndGet(stripe * STRIDE) == 0 && state.get() != State.OPEN) {
             Thread t = drainer;
             if (t != null) {
                 LockSupport.unpark(t);
             }
         }
+    }
+
+    private long inProgress() {
+        long sum = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            sum += inFlight.get(i * STRIDE);
+        }
+        return sum;
     }
 
     /** Stops new calls; true for the one caller that gets to close the client. */
@@ -59,7 +82,7 @@ final class Lifecycle {
         drainer = Thread.currentThread();
         try {
             long until = time.nanoTime() + nanos;
-            while (inFlight.get() > 0) {
+            while (inProgress() > 0) {
                 long left = until - time.nanoTime();
                 if (left <= 0 || Thread.currentThread().isInterrupted()) {
                     return false;
