@@ -8,6 +8,7 @@ public class TetherClientConfigurationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String property;
+    private final String problem;
     private final String action;
 
     /**
@@ -19,12 +20,18 @@ public class TetherClientConfigurationException extends RuntimeException {
     public TetherClientConfigurationException(String property, String problem, String action, Throwable cause) {
         super(property + ": " + problem + (action == null ? "" : ". " + action), cause);
         this.property = property;
+        this.problem = problem;
         this.action = action;
     }
 
     /** The property at fault. */
     public String property() {
         return property;
+    }
+
+    /** What is wrong with the property. */
+    public String problem() {
+        return problem;
     }
 
     /** What the user can do, or null. */

@@ -13,6 +13,7 @@ import dev.tether.pool.ReconnectSettings;
 import dev.tether.pool.RetrySettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.tls.TlsConfig;
+import dev.tether.tls.TlsMaterialSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,7 +87,7 @@ class TetherClientFactory {
                     "Write it as host:port, [v6]:port or unix:/path");
             check(property, () -> builder.endpoint(endpoint), null);
         }
-        TlsConfig tls = tls(prefix + ".ssl", client.getSsl());
+        TlsMaterialSource tls = tls(prefix + ".ssl", client.getSsl());
         if (tls != null) {
             builder.tls(tls);
         }
@@ -133,7 +134,7 @@ class TetherClientFactory {
         };
     }
 
-    private TlsConfig tls(String prefix, TetherProperties.Ssl ssl) {
+    private TlsMaterialSource tls(String prefix, TetherProperties.Ssl ssl) {
         if (!ssl.isEnabled()) {
             if (ssl.getBundle() != null) {
                 throw new TetherClientConfigurationException(prefix + ".bundle", "an SSL bundle is set while "
@@ -143,7 +144,7 @@ class TetherClientFactory {
         }
         if (ssl.getBundle() == null) {
             // TLS stays on without a bundle: the JDK's default trust store, hostname verification on.
-            return check(prefix, TlsConfig::defaults, null);
+            return TlsMaterialSource.of(check(prefix, TlsConfig::defaults, null));
         }
         String property = prefix + ".bundle";
         SslBundles bundles = sslBundles.getIfAvailable();
@@ -160,8 +161,12 @@ class TetherClientFactory {
                     + "' (bundles defined: " + bundles.getBundleNames() + ")", "Define it under spring.ssl.bundle.pem."
                     + ssl.getBundle() + " or spring.ssl.bundle.jks." + ssl.getBundle() + ", or fix the name", e);
         }
-        return check(property, () -> SslBundleTls.from(bundle), "Check SSL bundle '" + ssl.getBundle() + "' ("
-                + SslBundleTls.describe(bundle) + ")");
+        TlsConfig initial = check(property, () -> SslBundleTls.from(bundle), "Check SSL bundle '" + ssl.getBundle()
+                + "' (" + SslBundleTls.describe(bundle) + ")");
+        SslBundleMaterialSource source = new SslBundleMaterialSource(prefix + " (SSL bundle '" + ssl.getBundle() + "')",
+                initial);
+        bundles.addBundleUpdateHandler(ssl.getBundle(), source::update);
+        return source;
     }
 
     private static PoolSettings pool(TetherProperties.Pool p) {

@@ -10,6 +10,6 @@ class TetherClientFailureAnalyzer extends AbstractFailureAnalyzer<TetherClientCo
     protected FailureAnalysis analyze(Throwable rootFailure, TetherClientConfigurationException cause) {
         String action = cause.action() != null ? cause.action()
                 : "Fix " + cause.property() + " in the application's configuration.";
-        return new FailureAnalysis(cause.getMessage(), action, cause);
+        return new FailureAnalysis(cause.property() + ": " + cause.problem(), action, cause);
     }
 }

@@ -159,7 +159,8 @@ public class TetherProperties {
 
         /**
          * Name of the Spring SSL bundle (spring.ssl.bundle.pem.NAME or spring.ssl.bundle.jks.NAME) whose key
-         * material and trust the client uses, with its protocols and ciphers when it names any.
+         * material and trust the client uses, with its protocols and ciphers when it names any. Bundle updates
+         * (reload-on-update) reach new connections; idle connections made with the old material are retired.
          */
         private String bundle;
 

@@ -11,6 +11,7 @@ import dev.tether.pool.TetherClient;
 import dev.tether.tls.ClientAuth;
 import dev.tether.tls.HostnameMismatchException;
 import dev.tether.tls.TlsConfig;
+import dev.tether.tls.UntrustedCertificateException;
 import dev.tether.tls.testing.CertSet;
 import dev.tether.tls.testing.TlsEchoServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,10 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -198,6 +203,31 @@ class TetherStarterTlsTest {
     }
 
     @Test
+    void anUpdatedBundleIsUsedByTheNextConnection() throws Exception {
+        CertSet oldCa = CertSet.create(dir.resolve("old"), "Old CA");
+        CertSet newCa = CertSet.create(dir.resolve("new"), "New CA");
+        // The server already presents a certificate from the new CA; the bundle still trusts only the old one.
+        DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry("rotating", trusting(oldCa));
+        try (TlsEchoServer server = TlsEchoServer.start(newCa.serverConfig().build())) {
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(TetherAutoConfiguration.class))
+                    .withBean(SslBundles.class, () -> bundles)
+                    .withPropertyValues(
+                            "tether.clients.echo.endpoints=localhost:" + server.endpoint().port(),
+                            "tether.clients.echo.codec=line",
+                            "tether.clients.echo.ssl.bundle=rotating")
+                    .run(context -> {
+                        TetherClient<?, ?> client = context.getBean("echo", TetherClient.class);
+                        assertThatThrownBy(() -> callRaw(client, "before"))
+                                .isInstanceOf(UntrustedCertificateException.class);
+                        // What Spring Boot does when a bundle with reload-on-update sees its files change.
+                        bundles.updateBundle("rotating", trusting(newCa));
+                        assertThat(callRaw(client, "after")).isEqualTo("after");
+                    });
+        }
+    }
+
+    @Test
     void closingTheContextClosesTheClient() {
         CertSet certs = CertSet.create(dir);
         AtomicReference<TetherClient<?, ?>> seen = new AtomicReference<>();
@@ -265,6 +295,13 @@ class TetherStarterTlsTest {
     @SuppressWarnings("unchecked")
     private static Object callRaw(TetherClient<?, ?> client, String request, CallOptions options) throws TetherException {
         return ((TetherClient<String, String>) client).call(request, options);
+    }
+
+    private static SslBundle trusting(CertSet certs) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", certs.ca().certificate());
+        return SslBundle.of(SslStoreBundle.of(null, null, trust));
     }
 
     private static void writePkcs12(Path file, CertSet certs, boolean withClientKey) throws Exception {
