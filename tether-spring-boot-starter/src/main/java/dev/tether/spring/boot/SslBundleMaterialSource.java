@@ -2,8 +2,8 @@ package dev.tether.spring.boot;
 
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.TlsMaterialSource;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundle;
 
 /**
@@ -13,7 +13,7 @@ import org.springframework.boot.ssl.SslBundle;
  * with the old one. An update Tether rejects is logged and the previous material stays in use.
  */
 final class SslBundleMaterialSource implements TlsMaterialSource {
-    private static final Log LOG = LogFactory.getLog(SslBundleMaterialSource.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SslBundleMaterialSource.class);
 
     private final String description;
     private volatile Snapshot current;
@@ -34,14 +34,14 @@ final class SslBundleMaterialSource implements TlsMaterialSource {
         try {
             next = SslBundleTls.from(bundle);
         } catch (IllegalArgumentException e) {
-            LOG.warn(description + ": the updated SSL bundle is not usable (" + e.getMessage()
-                    + "); new connections keep the previous material");
+            LOG.warn("{}: the updated SSL bundle is not usable ({}); new connections keep the previous material",
+                    description, e.getMessage());
             return;
         }
         // Spring Boot delivers a bundle's updates one at a time; the lock only keeps generations strictly rising.
         synchronized (this) {
             current = new Snapshot(next, current.generation() + 1);
         }
-        LOG.info(description + ": SSL bundle updated; new connections use generation " + current.generation());
+        LOG.info("{}: SSL bundle updated; new connections use generation {}", description, current.generation());
     }
 }

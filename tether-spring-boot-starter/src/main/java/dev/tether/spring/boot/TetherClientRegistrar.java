@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -32,7 +32,7 @@ class TetherClientRegistrar implements ImportBeanDefinitionRegistrar, Environmen
     /** Bean definition attribute marking the clients this starter registered; its value is the client name. */
     static final String CLIENT_ATTRIBUTE = TetherClientRegistrar.class.getName() + ".client";
 
-    private static final Log LOG = LogFactory.getLog(TetherClientRegistrar.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TetherClientRegistrar.class);
 
     private Environment environment;
     private BeanFactory beanFactory;
@@ -52,8 +52,8 @@ class TetherClientRegistrar implements ImportBeanDefinitionRegistrar, Environmen
         for (Map.Entry<String, TetherProperties.Client> e : configuredClients(environment).entrySet()) {
             String name = e.getKey();
             if (registry.containsBeanDefinition(name)) {
-                LOG.info("tether.clients." + name + ": the application defines a bean named '" + name
-                        + "'; the starter does not create that client");
+                LOG.info("tether.clients.{}: the application defines a bean named '{}'; the starter does not create"
+                        + " that client", name, name);
                 continue;
             }
             RootBeanDefinition definition = new RootBeanDefinition(TetherClient.class);

@@ -68,14 +68,15 @@ class TetherStarterValidationTest {
     }
 
     @Test
-    void settingsReachTheClientAndSeveralClientsAreRegisteredByName() {
+    void severalClientsAreRegisteredByName() {
         runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
                 "tether.clients.cache.codec=resp", "tether.clients.cache.endpoints=localhost:6379,localhost:6380",
                 "tether.clients.cache.load-balancing=least-in-flight")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBeansOfType(TetherClient.class)).containsOnlyKeys("orders", "cache");
-                    assertThat(context.getBean("cache", TetherClient.class).endpoints()).hasSize(2);
+                    TetherClient<?, ?> cache = context.getBean("cache", TetherClient.class);
+                    assertThat(cache.endpoints()).hasSize(2);
                     assertThat(context).hasBean("tetherHealthContributor");
                     // No MeterRegistry in this context: the metrics binder backs off.
                     assertThat(context).doesNotHaveBean(TetherMetricsBinder.class);
