@@ -1,0 +1,132 @@
+package dev.tether.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.core.codec.LineCodec;
+import dev.tether.pool.TetherClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+
+/**
+ * Configuration mistakes fail startup with a {@link TetherClientConfigurationException} naming the property and
+ * the fix; the starter backs off for beans the application defines; a codec bean named for a client is used.
+ * No connection is made here: clients never connect while they are built.
+ */
+class TetherStarterValidationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TetherAutoConfiguration.class,
+                    TetherMetricsAutoConfiguration.class, TetherHealthAutoConfiguration.class));
+
+    @Test
+    void anUnknownCodecIsNamedWithTheChoices() {
+        runner.withPropertyValues("tether.clients.orders.endpoints=localhost:7000", "tether.clients.orders.codec=xml",
+                "tether.clients.orders.ssl.enabled=false")
+                .run(failsWith("tether.clients.orders.codec", "unknown codec 'xml'", "[line, length-prefixed, resp]"));
+    }
+
+    @Test
+    void aMissingCodecIsReported() {
+        runner.withPropertyValues("tether.clients.orders.endpoints=localhost:7000")
+                .run(failsWith("tether.clients.orders.codec", "no codec is configured", "ordersCodec"));
+    }
+
+    @Test
+    void aClientWithoutEndpointsIsReported() {
+        runner.withPropertyValues("tether.clients.orders.codec=line")
+                .run(failsWith("tether.clients.orders.endpoints", "no endpoint is configured", "host:port"));
+    }
+
+    @Test
+    void aMalformedEndpointIsNamedByIndex() {
+        runner.withPropertyValues("tether.clients.orders.codec=line",
+                "tether.clients.orders.endpoints=localhost:7000,localhost:99999")
+                .run(failsWith("tether.clients.orders.endpoints[1]", "'localhost:99999'", "outside 1..65535", "host:port"));
+    }
+
+    @Test
+    void aDnsNameIsRefusedUntilItIsSupported() {
+        runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.dns-name=orders.internal")
+                .run(failsWith("tether.clients.orders.dns-name", "not supported yet", "tether.clients.orders.endpoints"));
+    }
+
+    @Test
+    void aBadPoolValueIsNamedWithTethersOwnMessage() {
+        runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
+                "tether.clients.orders.pool.max-total=4", "tether.clients.orders.pool.max-per-endpoint=8")
+                .run(failsWith("tether.clients.orders.pool", "maxPerEndpoint must not exceed maxTotal: 8 > 4"));
+    }
+
+    @Test
+    void aBundleWithTlsTurnedOffIsAContradiction() {
+        runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
+                "tether.clients.orders.ssl.enabled=false", "tether.clients.orders.ssl.bundle=orders")
+                .run(failsWith("tether.clients.orders.ssl.bundle", "enabled is false"));
+    }
+
+    @Test
+    void severalClientsAreRegisteredByName() {
+        runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
+                "tether.clients.cache.codec=resp", "tether.clients.cache.endpoints=localhost:6379,localhost:6380",
+                "tether.clients.cache.load-balancing=least-in-flight")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBeansOfType(TetherClient.class)).containsOnlyKeys("orders", "cache");
+                    TetherClient<?, ?> cache = context.getBean("cache", TetherClient.class);
+                    assertThat(cache.endpoints()).hasSize(2);
+                    assertThat(context).hasBean("tetherHealthContributor");
+                    // No MeterRegistry in this context: the metrics binder backs off.
+                    assertThat(context).doesNotHaveBean(TetherMetricsBinder.class);
+                });
+    }
+
+    @Test
+    void noClientsConfiguredMeansNoClientBeans() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(TetherClient.class);
+            assertThat(context).doesNotHaveBean("tetherHealthContributor");
+        });
+    }
+
+    @Test
+    void aBeanTheApplicationDefinesUnderTheClientsNameWins() {
+        // Building a client never connects, so no server is needed for this one.
+        try (TetherClient<String, String> own = TetherClient.builder(LineCodec.create()).endpoint("localhost:7000")
+                .build()) {
+            runner.withPropertyValues("tether.clients.orders.codec=line",
+                    "tether.clients.orders.endpoints=localhost:7000")
+                    .withBean("orders", TetherClient.class, () -> own)
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean("orders")).isSameAs(own);
+                        // The only client is the application's own, so there is nothing for the starter to report.
+                        assertThat(context).doesNotHaveBean("tetherHealthContributor");
+                    });
+        }
+    }
+
+    private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String... fragments) {
+        return context -> {
+            assertThat(context).hasFailed();
+            TetherClientConfigurationException e = configurationError(context.getStartupFailure());
+            assertThat(e.property()).isEqualTo(property);
+            for (String fragment : fragments) {
+                assertThat(e.getMessage()).contains(fragment);
+            }
+        };
+    }
+
+    /** The {@link TetherClientConfigurationException} in a startup failure's causes. */
+    static TetherClientConfigurationException configurationError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TetherClientConfigurationException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("no TetherClientConfigurationException in the startup failure", failure);
+    }
+}
