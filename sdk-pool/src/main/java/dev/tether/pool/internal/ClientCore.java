@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * connections healthy, and {@link Lifecycle} drains on close. The public {@code TetherClient} delegates here.
  * See sdk-pool/DESIGN.md.
  */
-public final class ClientCore<Req, Resp> {
+public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
 
     /** Everything the builder gathered, already validated; {@code time} null for the system clock. */
@@ -182,7 +182,8 @@ public final class ClientCore<Req, Resp> {
     }
 
     /** Called once by a closing lease, with the stripe its call was admitted on. */
-    void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard, int stripe) {
+    @Override
+    public void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard, int stripe) {
         try {
             pool.release(pc, discard);
         } finally {
@@ -191,11 +192,13 @@ public final class ClientCore<Req, Resp> {
         }
     }
 
-    Resp checked(Resp response) throws TetherException {
+    @Override
+    public Resp checked(Resp response) throws TetherException {
         return calls.checked(response);
     }
 
-    Deadline deadlineAfter(Duration timeout) {
+    @Override
+    public Deadline deadlineAfter(Duration timeout) {
         return Deadline.after(timeout, time);
     }
 

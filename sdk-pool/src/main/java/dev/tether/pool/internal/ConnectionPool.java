@@ -190,11 +190,12 @@ final class ConnectionPool<Req, Resp> {
         }
     }
 
+    /** The connection handed to a served waiter: set before {@code served}, under the queue's lock. */
     @SuppressWarnings("unchecked")
     private PooledConnection<Req, Resp> takeHanded(Waiters.Waiter w) {
-        PooledConnection<?, ?> pc;
-        while ((pc = w.handed) == null) {
-            Thread.onSpinWait(); // served is set after handed, under the queue's lock: this never spins long
+        PooledConnection<?, ?> pc = w.handed;
+        if (pc == null) {
+            throw new IllegalStateException("a served waiter without a connection");
         }
         return (PooledConnection<Req, Resp>) pc;
     }

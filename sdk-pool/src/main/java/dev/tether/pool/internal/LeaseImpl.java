@@ -17,7 +17,19 @@ import java.util.Optional;
 
 /** A {@link Lease}: one pooled connection lent to one caller until it closes the lease. */
 final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
-    private final ClientCore<Req, Resp> client;
+    /** What a lease needs from the client that lent it (the client implements it; the lease does not know it). */
+    interface Owner<Req, Resp> {
+        /** The response, or the error reply the codec says to throw. */
+        Resp checked(Resp response) throws TetherException;
+
+        /** A deadline {@code timeout} from now on the client's clock. */
+        Deadline deadlineAfter(Duration timeout);
+
+        /** Called once when the lease closes. */
+        void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard, int stripe);
+    }
+
+    private final Owner<Req, Resp> client;
     private final PooledConnection<Req, Resp> pc;
     private final LeakDetector.Handle leak;
     private final Duration defaultTimeout;
@@ -37,7 +49,7 @@ final class LeaseImpl<Req, Resp> implements Lease<Req, Resp> {
     /** The client's in-progress stripe this lease was admitted on (see Lifecycle#enter). */
     private final int stripe;
 
-    LeaseImpl(ClientCore<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
+    LeaseImpl(Owner<Req, Resp> client, PooledConnection<Req, Resp> pc, LeakDetector.Handle leak,
               Duration defaultTimeout, int stripe) {
         this.stripe = stripe;
         this.client = client;
