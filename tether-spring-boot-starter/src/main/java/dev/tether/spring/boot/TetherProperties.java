@@ -55,7 +55,7 @@ public class TetherProperties {
          */
         private String codec;
 
-        /** How calls are spread over the endpoints; Tether's default is round-robin. */
+        /** How calls are spread over the endpoints; Tether's default is p2c-ewma (two random choices weighed by latency and load). */
         private LoadBalancing loadBalancing;
 
         /** Timeout of calls and leases made without their own CallOptions; Tether's default is 10s. */
