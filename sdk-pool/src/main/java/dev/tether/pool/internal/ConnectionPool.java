@@ -118,7 +118,13 @@ final class ConnectionPool<Req, Resp> {
 
     private PooledConnection<Req, Resp> connect(EndpointPool ep, Slot slot, Deadline deadline, long start)
             throws TetherException {
-        PooledConnection<Req, Resp> pc = connections.open(ep, slot, deadline, true);
+        PooledConnection<Req, Resp> pc;
+        try {
+            pc = connections.open(ep, slot, deadline, true);
+        } catch (TetherException | RuntimeException | Error e) {
+            roomFreed(ep); // the failed connect gave its room back: a queued caller may use it (or learn why not)
+            throw e;
+        }
         pc.uses++;
         ep.recordAcquire(time.nanoTime() - start, false);
         return pc;
@@ -129,8 +135,11 @@ final class ConnectionPool<Req, Resp> {
         long until = start + Math.min(acquireTimeoutNanos, Math.max(0, deadline.remainingNanos()));
         Waiters.Waiter w = ep.waiters.enqueue();
         boolean countedElsewhere = false;
+        boolean tookRoom = false;
         try {
             while (true) {
+                // Looking now: a further freed room must wake someone else.
+                w.signalled = false;
                 if (w.served) {
                     return handedOver(ep, w, deadline, start);
                 }
@@ -153,6 +162,7 @@ final class ConnectionPool<Req, Resp> {
                 Slot slot = capacity.tryTake(ep.endpoint);
                 if (slot != null) {
                     if (ep.waiters.leave(w)) {
+                        tookRoom = true;
                         return connect(ep, slot, deadline, start);
                     }
                     capacity.free(slot);
@@ -186,6 +196,10 @@ final class ConnectionPool<Req, Resp> {
         } finally {
             if (countedElsewhere) {
                 waitingForRoomElsewhere.decrementAndGet();
+            }
+            if (w.signalled && !tookRoom) {
+                // Woken for freed room but leaving without it (served, timed out, interrupted, closed): pass it on.
+                ep.waiters.wakeOldest();
             }
         }
     }
@@ -306,7 +320,8 @@ final class ConnectionPool<Req, Resp> {
         }
     }
 
-    private void roomFreed(EndpointPool ep) {
+    /** Wakes a caller queued for room at {@code ep} (or, when the client as a whole is full, elsewhere). */
+    void roomFreed(EndpointPool ep) {
         if (ep.waiters.wakeOldest() || waitingForRoomElsewhere.get() == 0) {
             return;
         }

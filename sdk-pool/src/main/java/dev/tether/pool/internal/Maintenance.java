@@ -231,9 +231,11 @@ final class Maintenance<Req, Resp> {
             return Added.YES;
         } catch (dev.tether.core.TetherException e) {
             LOG.debug("could not open an idle connection to {}: {}", ep, e.toString());
+            pool.roomFreed(ep);
             return Added.FAILED;
         } catch (RuntimeException e) {
             LOG.warn("could not open an idle connection to {}", ep, e);
+            pool.roomFreed(ep);
             return Added.FAILED;
         }
     }

@@ -19,6 +19,11 @@ final class Waiters {
         volatile PooledConnection<?, ?> handed;
         /** Set when it was taken off the queue by a hand-off, so it must take what it was handed. */
         volatile boolean served;
+        /**
+         * Woken because room was freed and not yet looking: the next freed room wakes the next waiter instead, so
+         * a burst of freed room (a restarting server drops every connection) wakes as many waiters.
+         */
+        volatile boolean signalled;
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -79,19 +84,28 @@ final class Waiters {
         return true;
     }
 
-    /** Wakes the oldest waiter (room was freed) without serving it: it looks again. False when nobody waits. */
+    /**
+     * Wakes the oldest waiter not already woken (room was freed), without serving it: it looks again. False when
+     * every waiter is already woken or nobody waits.
+     */
     boolean wakeOldest() {
-        Waiter w;
+        Waiter woken = null;
         lock.lock();
         try {
-            w = queue.peekFirst();
+            for (Waiter w : queue) {
+                if (!w.signalled) {
+                    w.signalled = true;
+                    woken = w;
+                    break;
+                }
+            }
         } finally {
             lock.unlock();
         }
-        if (w == null) {
+        if (woken == null) {
             return false;
         }
-        LockSupport.unpark(w.thread);
+        LockSupport.unpark(woken.thread);
         return true;
     }
 
