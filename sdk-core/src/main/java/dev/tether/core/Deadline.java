@@ -14,6 +14,15 @@ public final class Deadline implements Comparable<Deadline> {
     /** {@link System#nanoTime()}: the clock of every deadline not given another. */
     private static final LongSupplier SYSTEM = System::nanoTime;
 
+    /**
+     * The system clock as deadlines know it: a deadline on it needs no conversion when the operating system or the
+     * JDK waits for it ({@link #systemNanoTime()}). A client clock that is {@link System#nanoTime()} should hand
+     * this to {@link #after(Duration, LongSupplier, long)}.
+     */
+    public static LongSupplier systemClock() {
+        return SYSTEM;
+    }
+
     private final long deadlineNanos;
     private final Duration budget;
     private final LongSupplier clock;

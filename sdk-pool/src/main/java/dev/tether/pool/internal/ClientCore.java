@@ -111,7 +111,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     public Resp call(Req request, CallOptions options) throws TetherException {
         Objects.requireNonNull(request, "request");
         long start = time.nanoTime();
-        CallState st = new CallState(options.deadlineFrom(time, start), options.isIdempotent(), options.isWaitForReady());
+        CallState st = new CallState(options.deadlineFrom(time.deadlineClock(), start), options.isIdempotent(), options.isWaitForReady());
         int stripe = lifecycle.enter();
         try {
             return calls.run(st, start, (pc, s, t) -> calls.exchange(pc, request, s));
@@ -123,7 +123,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     public CompletableFuture<Resp> callAsync(Req request, CallOptions options) {
         Objects.requireNonNull(request, "request");
         // The deadline runs from now, not from when the executor gets to the call.
-        Deadline deadline = options.deadlineFrom(time, time.nanoTime());
+        Deadline deadline = options.deadlineFrom(time.deadlineClock(), time.nanoTime());
         CompletableFuture<Resp> future = new CompletableFuture<>();
         int stripe;
         try {
@@ -154,7 +154,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
 
     public Lease<Req, Resp> lease(CallOptions options) throws TetherException {
         long start = time.nanoTime();
-        CallState st = new CallState(options.deadlineFrom(time, start), options.isIdempotent(), options.isWaitForReady());
+        CallState st = new CallState(options.deadlineFrom(time.deadlineClock(), start), options.isIdempotent(), options.isWaitForReady());
         int stripe = lifecycle.enter();
         boolean handedOut = false;
         try {
@@ -199,7 +199,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
 
     @Override
     public Deadline deadlineAfter(Duration timeout) {
-        return Deadline.after(timeout, time);
+        return Deadline.after(timeout, time.deadlineClock());
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------

@@ -184,6 +184,12 @@ final class ConnectionPool<Req, Resp> {
                     }
                     continue;
                 }
+                if (w.served || w.signalled) {
+                    // Served or woken since the look above. Its unpark may already have been spent by a lock this
+                    // thread waited on meanwhile (a contended lock parks too), so parking now could sleep through
+                    // it until the timeout: look again instead.
+                    continue;
+                }
                 time.park(this, left);
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();

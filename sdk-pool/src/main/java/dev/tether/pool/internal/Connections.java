@@ -77,7 +77,7 @@ final class Connections<Req, Resp> {
 
     /** A deadline for a background connect (warm-up, reconnect), on the client's clock. */
     Deadline backgroundDeadline() {
-        return Deadline.after(connectTimeout, time);
+        return Deadline.after(connectTimeout, time.deadlineClock());
     }
 
     /**
@@ -282,7 +282,7 @@ final class Connections<Req, Resp> {
 
     private boolean ping(PooledConnection<Req, Resp> pc) {
         try {
-            Resp reply = pc.framed.exchange(ping.request(), Deadline.after(keepAliveTimeout, time));
+            Resp reply = pc.framed.exchange(ping.request(), Deadline.after(keepAliveTimeout, time.deadlineClock()));
             if (ping.isHealthyReply().test(reply) && !pc.framed.hasBufferedInput()) {
                 pc.lastAliveNanos = time.nanoTime();
                 return true;

@@ -86,46 +86,53 @@ final class Maintenance<Req, Resp> {
     }
 
     /**
-     * Checks each idle connection of {@code ep}, most recently used first, each handed back as the least recently
-     * used so the reuse order stays as it was.
+     * Checks each idle connection of {@code ep}, holding only the one it checks: a ping that waits for a slow peer
+     * keeps no other connection from callers. Connections idle too long beyond the minimum go least recently used
+     * first (decided on a first pass, without claiming); the checks then run most recently used first, each one
+     * handed straight back as the least recently used, which leaves the reuse order as it was.
      */
     private void maintainIdle(EndpointPool ep) {
-        List<PooledConnection<Req, Resp>> snapshot = new ArrayList<>();
+        List<PooledConnection<Req, Resp>> mostRecentFirst = new ArrayList<>();
         @SuppressWarnings("unchecked")
         PooledConnection<Req, Resp> recent = (PooledConnection<Req, Resp>) ep.recent.get();
         if (recent != null && pool.lifo()) {
-            snapshot.add(recent);
+            mostRecentFirst.add(recent);
         }
-        Iterator<PooledConnection<?, ?>> mostRecentFirst = pool.lifo() ? ep.idle.iterator() : ep.idle.descendingIterator();
-        while (mostRecentFirst.hasNext()) {
+        Iterator<PooledConnection<?, ?>> it = pool.lifo() ? ep.idle.iterator() : ep.idle.descendingIterator();
+        while (it.hasNext()) {
             @SuppressWarnings("unchecked")
-            PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) mostRecentFirst.next();
-            snapshot.add(pc);
+            PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) it.next();
+            mostRecentFirst.add(pc);
         }
-        int idle = snapshot.size();
-        // Least recently used first when deciding which idle ones beyond the minimum go.
-        for (int i = snapshot.size() - 1; i >= 0 && !stopped; i--) {
-            PooledConnection<Req, Resp> pc = snapshot.get(i);
+        long start = time.nanoTime();
+        java.util.Set<PooledConnection<Req, Resp>> beyondMinimum = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int idle = mostRecentFirst.size();
+        for (int i = mostRecentFirst.size() - 1; i >= 0 && idle > settings.minIdlePerEndpoint(); i--) {
+            PooledConnection<Req, Resp> pc = mostRecentFirst.get(i);
+            if (start - pc.lastUsedNanos >= maxIdleNanos) {
+                beyondMinimum.add(pc);
+                idle--;
+            }
+        }
+        for (PooledConnection<Req, Resp> pc : mostRecentFirst) {
+            if (stopped) {
+                return;
+            }
             if (!pc.claim(PooledConnection.MAINTAINED)) {
-                snapshot.set(i, null);
-                continue; // a caller took it
+                continue; // a caller took it, or it is gone
             }
             if (!ep.recent.compareAndSet(pc, null)) {
                 ep.idle.removeFirstOccurrence(pc);
             }
             long now = time.nanoTime();
-            boolean idleTooLong = now - pc.lastUsedNanos >= maxIdleNanos && idle > settings.minIdlePerEndpoint();
+            // Used again since the first pass? Then it is not idle too long any more.
+            boolean idleTooLong = beyondMinimum.contains(pc) && now - pc.lastUsedNanos >= maxIdleNanos;
             if (idleTooLong) {
                 pc.retire(DestroyReason.IDLE);
             }
             if (idleTooLong || !keep(ep, pc, now)) {
                 pool.destroy(pc, null);
-                idle--;
-                snapshot.set(i, null);
-            }
-        }
-        for (PooledConnection<Req, Resp> pc : snapshot) {
-            if (pc != null) {
+            } else {
                 pool.offer(ep, pc, true);
             }
         }

@@ -26,6 +26,12 @@ public final class SystemTime implements TimeSource {
         return System.nanoTime();
     }
 
+    /** The JDK's clock as deadlines know it, so socket waits take a deadline's time as it is. */
+    @Override
+    public java.util.function.LongSupplier deadlineClock() {
+        return dev.tether.core.Deadline.systemClock();
+    }
+
     @Override
     public void park(Object blocker, long nanos) {
         LockSupport.parkNanos(blocker, nanos);

@@ -27,6 +27,11 @@ public interface TimeSource extends LongSupplier {
     /** Runs {@code task} once, {@code delayNanos} from now on this source's time. */
     Scheduled schedule(Runnable task, long delayNanos);
 
+    /** The clock deadlines are measured on: this source, or the JDK's own when it is the system clock. */
+    default LongSupplier deadlineClock() {
+        return this;
+    }
+
     /** Stops the timer: tasks not yet run are dropped. */
     void shutdown();
 
