@@ -38,11 +38,17 @@ final class CallLoop<Req, Resp> {
     private final TimeSource time;
     /** Whether successful calls feed their endpoint's latency average (the P2C balancer with several endpoints). */
     private final boolean trackLatency;
+    /**
+     * Whether endpoints count their calls in flight: only a balancer choosing among several reads the count, so a
+     * one-endpoint client saves two atomic updates per call (its stats take the client's count of calls instead).
+     */
+    final boolean countInFlight;
 
     CallLoop(String clientName, Codec<Req, Resp> codec, Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint,
              EndpointPool[] pools, Reachability reachability, ConnectionPool<Req, Resp> pool, RetryRules rules,
              TimeSource time, boolean trackLatency) {
         this.trackLatency = trackLatency;
+        this.countInFlight = pools.length > 1;
         this.clientName = clientName;
         this.codec = codec;
         this.byEndpoint = byEndpoint;
@@ -109,7 +115,9 @@ final class CallLoop<Req, Resp> {
         try {
             return exchangeOn(pc, request, st);
         } finally {
-            pc.endpoint.inFlight.decrement();
+            if (countInFlight) {
+                pc.endpoint.inFlight.decrement();
+            }
         }
     }
 
@@ -173,11 +181,15 @@ final class CallLoop<Req, Resp> {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);
-            ep.inFlight.increment();
+            if (countInFlight) {
+                ep.inFlight.increment();
+            }
             try {
                 return pool.acquire(ep, st.deadline, start);
             } catch (TetherException e) {
-                ep.inFlight.decrement();
+                if (countInFlight) {
+                    ep.inFlight.decrement();
+                }
                 if (isReachabilityFailure(e)) {
                     releasePermission(ep, st);
                     st.lastConnectFailure = e;
@@ -187,7 +199,9 @@ final class CallLoop<Req, Resp> {
                 settle(ep, e, start, st);
                 throw e;
             } catch (RuntimeException | Error e) {
-                ep.inFlight.decrement();
+                if (countInFlight) {
+                    ep.inFlight.decrement();
+                }
                 // An unsettled permission of a half-open breaker would keep it refusing for good.
                 releasePermission(ep, st);
                 throw e;

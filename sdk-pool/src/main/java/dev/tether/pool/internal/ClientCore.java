@@ -187,7 +187,9 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         try {
             pool.release(pc, discard);
         } finally {
-            pc.endpoint.inFlight.decrement();
+            if (calls.countInFlight) {
+                pc.endpoint.inFlight.decrement();
+            }
             lifecycle.exit(stripe);
         }
     }
@@ -244,7 +246,8 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         for (EndpointPool ep : pools) {
             int idle = ep.idleCount();
             out.put(ep.endpoint, new EndpointStats(ep.endpoint, Math.max(0, ep.live.size() - idle), idle,
-                    ep.waiters.size(), ep.inFlight.get(), ep.created.sum(), ep.destroyedByReason(), ep.acquires.sum(),
+                    ep.waiters.size(), calls.countInFlight ? ep.inFlight.get() : lifecycle.inProgressCount(),
+                    ep.created.sum(), ep.destroyedByReason(), ep.acquires.sum(),
                     ep.reuses(), ep.retries.sum(), Duration.ofNanos(ep.acquireMicrosAt(50) * 1000),
                     Duration.ofNanos(ep.acquireMicrosAt(99) * 1000), Duration.ofNanos(ep.acquireMicrosMax() * 1000),
                     ep.breakerState(), Optional.ofNullable(ep.lastTlsSession)));

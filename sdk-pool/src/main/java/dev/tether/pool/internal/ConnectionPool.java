@@ -266,9 +266,7 @@ final class ConnectionPool<Req, Resp> {
             destroy(pc, discard != null ? discard : closed ? DestroyReason.SHUTDOWN : DestroyReason.BROKEN);
             return;
         }
-        long now = time.nanoTime();
-        pc.lastUsedNanos = now;
-        pc.lastAliveNanos = now;
+        pc.lastUsedNanos = time.nanoTime();
         offer(pc.endpoint, pc);
     }
 

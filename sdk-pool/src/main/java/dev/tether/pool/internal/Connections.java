@@ -228,7 +228,8 @@ final class Connections<Req, Resp> {
         if (!passesStaticChecks(pc, now) || !probe(pc)) {
             return false;
         }
-        if (ping != null && keepAliveIntervalNanos > 0 && now - pc.lastAliveNanos >= keepAliveIntervalNanos) {
+        if (ping != null && keepAliveIntervalNanos > 0
+                && now - Math.max(pc.lastAliveNanos, pc.lastUsedNanos) >= keepAliveIntervalNanos) {
             return ping(pc);
         }
         return true;

@@ -56,6 +56,11 @@ final class Lifecycle {
         }
     }
 
+    /** Calls and leases in progress (what a one-endpoint client reports as in flight). */
+    int inProgressCount() {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, inProgress()));
+    }
+
     private long inProgress() {
         long sum = 0;
         for (int i = 0; i < STRIPES; i++) {

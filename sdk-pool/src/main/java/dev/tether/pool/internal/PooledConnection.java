@@ -33,10 +33,15 @@ final class PooledConnection<Req, Resp> {
     final long expiresAtNanos;
     final long generation;
     private volatile int state = LEASED;
-    /** When it was last given back; a ping does not count as use. Written by the owner. */
-    volatile long lastUsedNanos;
-    /** Last successful application ping, or the last use, whichever is later. */
-    volatile long lastAliveNanos;
+    /**
+     * When it was last given back; a ping does not count as use. Plain fields, written only by the owner before
+     * it publishes the connection ({@link #makeIdle} is a volatile write, a claim a compare-and-set), so the next
+     * owner sees them; maintenance's unclaimed first look at {@code lastUsedNanos} is a hint it checks again once
+     * it owns the connection.
+     */
+    long lastUsedNanos;
+    /** Last successful application ping; the keep-alive is due after the later of this and the last use. */
+    long lastAliveNanos;
     /** Acquires so far; read and written only by the owner. */
     long uses;
 
