@@ -134,13 +134,21 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         }
         try {
             async.execute(() -> {
+                Resp result = null;
+                Throwable failure = null;
                 try {
                     CallState st = new CallState(deadline, options.isIdempotent(), options.isWaitForReady());
-                    future.complete(calls.run(st, time.nanoTime(), (pc, s, t) -> calls.exchange(pc, request, s)));
+                    result = calls.run(st, time.nanoTime(), (pc, s, t) -> calls.exchange(pc, request, s));
                 } catch (Throwable t) {
-                    future.completeExceptionally(t);
+                    failure = t;
                 } finally {
+                    // Before completing: whoever waits on the future then finds the call no longer in progress.
                     lifecycle.exit(stripe);
+                }
+                if (failure != null) {
+                    future.completeExceptionally(failure);
+                } else {
+                    future.complete(result);
                 }
             });
         } catch (RejectedExecutionException e) {
