@@ -133,7 +133,7 @@ class ClientCertificateRotationIT {
             replacement.write(ExistingFile.REPLACE);
             Awaitility.await("the reloading config taking up the new files")
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> tls.generation() == 2);
+                    .until(() -> tls.generation() >= 2);
             reloadedAt = System.nanoTime();
             Awaitility.await("calls started after the reload")
                     .atMost(Duration.ofSeconds(30))
@@ -144,7 +144,10 @@ class ClientCertificateRotationIT {
 
             stats = client.stats().get(endpoint);
             assertThat(tls.lastFailure()).isEmpty();
-            assertThat(tls.generation()).as("one reload for one rotation").isEqualTo(2);
+            // One rotation, one reload, or two: the certificate and key are two files written one after the other,
+            // and a poll that reads them between the writes builds from the new pair but keeps the fingerprint it took
+            // first, so the next poll builds once more (ReloadingTlsConfig prefers a second reload to a missed one).
+            assertThat(tls.generation()).as("reloads for one rotation").isBetween(2L, 3L);
         }
 
         assertThat(outcome.failures()).as("calls that failed across the rotation").isEmpty();
@@ -192,7 +195,7 @@ class ClientCertificateRotationIT {
             replacement.write(ExistingFile.REPLACE);
             Awaitility.await("the reloading config taking up the new files")
                     .atMost(Duration.ofMillis(2500))
-                    .until(() -> tls.generation() == 2);
+                    .until(() -> tls.generation() >= 2);
             assertThat(calls).as("calls still waiting for their handshakes when the reload took effect")
                     .noneMatch(CompletableFuture::isDone);
 
