@@ -60,7 +60,11 @@ final class Balancer {
         if (up == 0) {
             return null;
         }
-        int start = Math.floorMod(next.getAndIncrement(), pools.length);
+        // P2C draws its own endpoints; the start index only orders its panic fallback, so it need not be a shared
+        // counter bumped by every call.
+        int start = strategy == LoadBalancing.P2C_EWMA
+                ? java.util.concurrent.ThreadLocalRandom.current().nextInt(pools.length)
+                : Math.floorMod(next.getAndIncrement(), pools.length);
         boolean panic = panicThreshold > 0 && healthy * 100f < panicThreshold * pools.length;
         if (!panic) {
             EndpointPool chosen = choose(start, avoid, true);

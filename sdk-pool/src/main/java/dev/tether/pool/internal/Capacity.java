@@ -82,9 +82,6 @@ final class Capacity {
         }
     }
 
-    int inUse(Endpoint endpoint) {
-        return slots.getNumActive(endpoint);
-    }
 
     void close() {
         slots.close();

@@ -380,9 +380,6 @@ final class ConnectionPool<Req, Resp> {
         return lifo;
     }
 
-    int maxPerEndpoint() {
-        return maxPerEndpoint;
-    }
 
     private PoolExhaustedException exhausted(EndpointPool ep, long start) {
         int idle = ep.idleCount();

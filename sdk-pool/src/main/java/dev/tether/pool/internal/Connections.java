@@ -168,7 +168,6 @@ final class Connections<Req, Resp> {
         if (reason != null) {
             pc.retire(reason);
         }
-        pc.retire(shuttingDown ? DestroyReason.SHUTDOWN : DestroyReason.IDLE);
         if (!pc.markClosed()) {
             return false;
         }

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
 
@@ -166,13 +165,6 @@ final class EndpointPool {
         destroyed[reason.ordinal()].increment();
     }
 
-    long destroyedTotal() {
-        long sum = 0;
-        for (LongAdder a : destroyed) {
-            sum += a.sum();
-        }
-        return sum;
-    }
 
     Map<DestroyReason, Long> destroyedByReason() {
         Map<DestroyReason, Long> map = new EnumMap<>(DestroyReason.class);

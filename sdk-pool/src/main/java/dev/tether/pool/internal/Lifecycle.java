@@ -78,9 +78,6 @@ final class Lifecycle {
         state.set(State.CLOSED);
     }
 
-    boolean isOpen() {
-        return state.get() == State.OPEN;
-    }
 
     /** Waits up to {@code nanos} for calls in progress to end; false if some are still running. */
     boolean drain(long nanos) {

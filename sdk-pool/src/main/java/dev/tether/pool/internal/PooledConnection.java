@@ -83,9 +83,6 @@ final class PooledConnection<Req, Resp> {
         return STATE.compareAndSet(this, IDLE, CLOSED);
     }
 
-    int state() {
-        return state;
-    }
 
     boolean isClosed() {
         return state == CLOSED;

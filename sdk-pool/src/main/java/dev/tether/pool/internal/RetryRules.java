@@ -77,7 +77,4 @@ final class RetryRules {
         return ThreadLocalRandom.current().nextLong(cap + 1);
     }
 
-    double budgetBalance() {
-        return budget.balance();
-    }
 }
