@@ -86,11 +86,14 @@ class BreakerFailoverTest {
             time.advance(Duration.ofMillis(240));
             // Network event: the reconnect connects on the background executor.
             assertThat(aBack.await(5, TimeUnit.SECONDS)).as("A reported reachable again").isTrue();
+            // Balancing is random (P2C, default): on a clock that stands still both endpoints cost the same, so each
+            // call goes to A with probability 1/2. 100 calls with at least 20 on A fails by chance about once in
+            // 10^10 runs (20 calls with at least 5 failed once in 170).
             long aBefore = a.requests();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 100; i++) {
                 client.call("echo back " + i);
             }
-            assertThat(a.requests() - aBefore).isGreaterThanOrEqualTo(5);
+            assertThat(a.requests() - aBefore).isGreaterThanOrEqualTo(20);
         } finally {
             a.close();
         }
@@ -132,7 +135,9 @@ class BreakerFailoverTest {
             // open periods, so the breaker may have tripped more than once (each period twice the last, capped).
             time.advance(CircuitBreakerSettings.defaults().maxOpenDuration().multipliedBy(6).dividedBy(5).plusMillis(1));
             for (int i = 0; client.stats().get(a.endpoint()).breakerState() != BreakerState.CLOSED; i++) {
-                assertThat(i).as("calls before the breaker closed").isLessThan(20);
+                // About half the calls reach A (P2C among equals); three probes on A within 60 calls fail to
+                // happen about once in 10^15 runs.
+                assertThat(i).as("calls before the breaker closed").isLessThan(60);
                 client.call("echo probe", Clients.idempotent(Duration.ofSeconds(5)));
             }
             assertThat(transitions).filteredOn(t -> t.endpoint().equals(a.endpoint()))
