@@ -16,18 +16,21 @@ import java.util.Objects;
  */
 public final class CallOptions {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    private static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT, null, false, true);
+    private static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT, null, false, true, false);
 
     private final Duration timeout;
     private final Deadline deadline;
     private final boolean idempotent;
     private final boolean waitForReady;
+    private final boolean exclusive;
 
-    private CallOptions(Duration timeout, Deadline deadline, boolean idempotent, boolean waitForReady) {
+    private CallOptions(Duration timeout, Deadline deadline, boolean idempotent, boolean waitForReady,
+                        boolean exclusive) {
         this.timeout = timeout;
         this.deadline = deadline;
         this.idempotent = idempotent;
         this.waitForReady = waitForReady;
+        this.exclusive = exclusive;
     }
 
     /** A 10s timeout, not idempotent. */
@@ -42,17 +45,17 @@ public final class CallOptions {
 
     /** These options with a timeout counted from the start of each call they are used for. */
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(Checks.positive("timeout", timeout), null, idempotent, waitForReady);
+        return new CallOptions(Checks.positive("timeout", timeout), null, idempotent, waitForReady, exclusive);
     }
 
     /** These options with a fixed deadline, shared by every call they are used for. */
     public CallOptions withDeadline(Deadline deadline) {
-        return new CallOptions(null, Objects.requireNonNull(deadline, "deadline"), idempotent, waitForReady);
+        return new CallOptions(null, Objects.requireNonNull(deadline, "deadline"), idempotent, waitForReady, exclusive);
     }
 
     /** These options marked idempotent: the request may be sent again after a failure that may have reached the server. */
     public CallOptions idempotent(boolean idempotent) {
-        return idempotent == this.idempotent ? this : new CallOptions(timeout, deadline, idempotent, waitForReady);
+        return idempotent == this.idempotent ? this : new CallOptions(timeout, deadline, idempotent, waitForReady, exclusive);
     }
 
     /** These options marked idempotent. */
@@ -67,12 +70,33 @@ public final class CallOptions {
      * Without it the call fails at once with the last connect error.
      */
     public CallOptions waitForReady(boolean waitForReady) {
-        return waitForReady == this.waitForReady ? this : new CallOptions(timeout, deadline, idempotent, waitForReady);
+        return waitForReady == this.waitForReady ? this : new CallOptions(timeout, deadline, idempotent, waitForReady, exclusive);
     }
 
     /** These options failing at once, instead of waiting, when no endpoint is reachable. */
     public CallOptions failFast() {
         return waitForReady(false);
+    }
+
+    /**
+     * These options with {@code exclusive} set: the call gets a connection to itself even when the pool
+     * pipelines ({@link PoolSettings#pipelineDepth()} above 1), for a request that may hold the connection for a
+     * long time (a RESP blocking command such as BLPOP: shared, it would hold up every request queued behind it).
+     * Without pipelining every call is exclusive. Commands that change a connection's state for later requests
+     * (SELECT, AUTH, CLIENT ...) belong in a {@link Lease} that undoes them, shared or not.
+     */
+    public CallOptions exclusive(boolean exclusive) {
+        return exclusive == this.exclusive ? this : new CallOptions(timeout, deadline, idempotent, waitForReady, exclusive);
+    }
+
+    /** These options marked {@linkplain #exclusive(boolean) exclusive}. */
+    public CallOptions exclusive() {
+        return exclusive(true);
+    }
+
+    /** Whether the call must not share its connection with other calls. */
+    public boolean isExclusive() {
+        return exclusive;
     }
 
     /** Whether a call waits (within its deadline) for an endpoint to become reachable. */
@@ -106,6 +130,6 @@ public final class CallOptions {
     @Override
     public String toString() {
         return "CallOptions[" + (deadline != null ? deadline.toString() : "timeout=" + timeout)
-                + ", idempotent=" + idempotent + (waitForReady ? "" : ", failFast") + "]";
+                + ", idempotent=" + idempotent + (waitForReady ? "" : ", failFast") + (exclusive ? ", exclusive" : "") + "]";
     }
 }

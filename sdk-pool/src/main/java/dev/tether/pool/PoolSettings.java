@@ -26,7 +26,10 @@ import java.time.Duration;
  *       application ping that often, and are replaced when it fails; {@code 0} turns pings off;</li>
  *   <li>{@code leakDetectionThreshold} 0 (off): when positive, a lease held longer logs the stack that took it;</li>
  *   <li>{@code drainTimeout} 10s: how long {@link TetherClient#close()} waits for calls in flight;</li>
- *   <li>{@code maintenanceInterval} 1s: how often the background thread evicts, pings and tops up idle connections.</li>
+ *   <li>{@code maintenanceInterval} 1s: how often the background thread evicts, pings and tops up idle connections;</li>
+ *   <li>{@code pipelineDepth} 1: one request per connection at a time (no pipelining); above 1, calls on a codec
+ *       whose replies come in order share connections, up to that many requests in flight on each, with at most
+ *       {@code pipelineMaxQueuedBytes} (default 1 MiB) waiting to be written (see sdk-pool/README.md, "Pipelining").</li>
  * </ul>
  *
  * <p>Sizes: {@code maxTotal} caps connections across all endpoints, {@code maxPerEndpoint} those to one endpoint.
@@ -57,6 +60,8 @@ public final class PoolSettings {
     private final Duration leakDetectionThreshold;
     private final Duration drainTimeout;
     private final Duration maintenanceInterval;
+    private final int pipelineDepth;
+    private final int pipelineMaxQueuedBytes;
 
     private PoolSettings(Builder b, int maxTotal, int maxPerEndpoint, Duration jitter) {
         this.maxTotal = maxTotal;
@@ -73,6 +78,8 @@ public final class PoolSettings {
         leakDetectionThreshold = b.leakDetectionThreshold;
         drainTimeout = b.drainTimeout;
         maintenanceInterval = b.maintenanceInterval;
+        pipelineDepth = b.pipelineDepth;
+        pipelineMaxQueuedBytes = b.pipelineMaxQueuedBytes;
     }
 
     public static PoolSettings defaults() {
@@ -90,7 +97,8 @@ public final class PoolSettings {
                 .maxLifetimeJitter(maxLifetimeJitter).validateAfterInactivity(validateAfterInactivity)
                 .keepAliveInterval(keepAliveInterval).keepAliveTimeout(keepAliveTimeout)
                 .leakDetectionThreshold(leakDetectionThreshold).drainTimeout(drainTimeout)
-                .maintenanceInterval(maintenanceInterval);
+                .maintenanceInterval(maintenanceInterval).pipelineDepth(pipelineDepth)
+                .pipelineMaxQueuedBytes(pipelineMaxQueuedBytes);
     }
 
     /** Connections open at once across all endpoints, in use or idle. */
@@ -135,6 +143,16 @@ public final class PoolSettings {
     /** How often the maintenance thread runs eviction, pings and min-idle top-up. */
     public Duration maintenanceInterval() { return maintenanceInterval; }
 
+    /**
+     * Requests in flight at once on one connection: 1 (the default) lends each connection to one call at a time;
+     * above 1, calls on a codec whose {@linkplain dev.tether.core.codec.Codec#repliesInOrder() replies come in
+     * order} share connections (leases and {@linkplain CallOptions#exclusive() exclusive} calls never do).
+     */
+    public int pipelineDepth() { return pipelineDepth; }
+
+    /** Bytes of requests waiting to be written on one shared connection before it takes no more callers. */
+    public int pipelineMaxQueuedBytes() { return pipelineMaxQueuedBytes; }
+
     @Override
     public String toString() {
         return "PoolSettings[maxTotal=" + maxTotal + ", maxPerEndpoint=" + maxPerEndpoint + ", minIdlePerEndpoint="
@@ -142,7 +160,9 @@ public final class PoolSettings {
                 + maxIdleTime + ", maxLifetime=" + maxLifetime + " (jitter " + maxLifetimeJitter
                 + "), validateAfterInactivity=" + validateAfterInactivity + ", keepAliveInterval=" + keepAliveInterval
                 + ", keepAliveTimeout=" + keepAliveTimeout + ", leakDetectionThreshold=" + leakDetectionThreshold
-                + ", drainTimeout=" + drainTimeout + ", maintenanceInterval=" + maintenanceInterval + "]";
+                + ", drainTimeout=" + drainTimeout + ", maintenanceInterval=" + maintenanceInterval
+                + (pipelineDepth > 1 ? ", pipelineDepth=" + pipelineDepth + ", pipelineMaxQueuedBytes="
+                + pipelineMaxQueuedBytes : "") + "]";
     }
 
     /** Builds {@link PoolSettings}; setters check single values, {@link #build()} checks how they fit together. */
@@ -167,6 +187,8 @@ public final class PoolSettings {
         private Duration leakDetectionThreshold = Duration.ZERO;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private Duration maintenanceInterval = Duration.ofSeconds(1);
+        private int pipelineDepth = 1;
+        private int pipelineMaxQueuedBytes = 1 << 20;
 
         private Builder() {
         }
@@ -244,6 +266,21 @@ public final class PoolSettings {
 
         public Builder maintenanceInterval(Duration interval) {
             maintenanceInterval = positive("maintenanceInterval", interval);
+            return this;
+        }
+
+        /**
+         * Requests in flight at once on one connection, 1 to 1024; 1 (the default) turns pipelining off. Only
+         * calls on a codec whose replies come in order are pipelined.
+         */
+        public Builder pipelineDepth(int requests) {
+            pipelineDepth = Checks.within("pipelineDepth", requests, 1, 1024);
+            return this;
+        }
+
+        /** Bytes of requests queued for writing on one shared connection, at least 1; one request may exceed it. */
+        public Builder pipelineMaxQueuedBytes(int bytes) {
+            pipelineMaxQueuedBytes = atLeast("pipelineMaxQueuedBytes", bytes, 1);
             return this;
         }
 

@@ -74,4 +74,15 @@ public interface Codec<Req, Resp> {
     default Optional<ErrorReplyException> errorReply(Resp response) {
         return Optional.empty();
     }
+
+    /**
+     * Whether the peer answers requests strictly in the order they were sent, one reply per request, so several
+     * requests may be in flight on one connection and each reply matched to its request by position. A pool may
+     * then share a connection between callers (pipelining, when its settings ask for it). False by default: a
+     * codec must say so; line, length-prefixed and RESP codecs do (RESP's subscriptions and blocking commands
+     * break the rule, and must use an exclusive connection).
+     */
+    default boolean repliesInOrder() {
+        return false;
+    }
 }

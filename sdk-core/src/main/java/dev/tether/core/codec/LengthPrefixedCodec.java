@@ -74,6 +74,12 @@ public final class LengthPrefixedCodec implements Codec<byte[], byte[]> {
     }
 
     /** The ping, if configured; each call returns fresh copies of its bytes. */
+    /** One reply per request, in request order. */
+    @Override
+    public boolean repliesInOrder() {
+        return true;
+    }
+
     @Override
     public Optional<KeepAlivePing<byte[], byte[]>> keepAlivePing() {
         if (pingRequest == null) {

@@ -80,6 +80,12 @@ public final class LineCodec implements Codec<String, String> {
         return maxLineLength + delimiter.length;
     }
 
+    /** One reply per request, in request order. */
+    @Override
+    public boolean repliesInOrder() {
+        return true;
+    }
+
     @Override
     public Optional<KeepAlivePing<String, String>> keepAlivePing() {
         if (pingRequest == null) {

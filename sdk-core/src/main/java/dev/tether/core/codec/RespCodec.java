@@ -125,6 +125,15 @@ public final class RespCodec implements Codec<RespValue, RespValue> {
         return maxDepth;
     }
 
+    /**
+     * One reply per command, in command order; except after SUBSCRIBE/PSUBSCRIBE, MONITOR and the like, which
+     * callers must run on an exclusive connection (a lease).
+     */
+    @Override
+    public boolean repliesInOrder() {
+        return true;
+    }
+
     /** {@code PING}, healthy when answered {@code +PONG}. */
     @Override
     public Optional<KeepAlivePing<RespValue, RespValue>> keepAlivePing() {

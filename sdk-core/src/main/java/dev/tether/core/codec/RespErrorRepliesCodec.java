@@ -39,6 +39,11 @@ final class RespErrorRepliesCodec implements Codec<RespValue, RespValue> {
     }
 
     @Override
+    public boolean repliesInOrder() {
+        return codec.repliesInOrder();
+    }
+
+    @Override
     public Optional<ErrorReplyException> errorReply(RespValue response) {
         return response instanceof RespValue.SimpleError error
                 ? Optional.of(new RespErrorException(error)) : Optional.empty();
