@@ -29,11 +29,26 @@ import java.util.Optional;
  * @param breakerState the endpoint's circuit breaker
  * @param tlsSession what the newest connection's TLS handshake negotiated; empty for plain TCP or before the
  *        first connection
+ * @param sharedConnections connections shared by pipelined calls right now (0 unless
+ *        {@link PoolSettings#pipelineDepth()} is above 1); they are counted in {@code active} too
+ * @param pipelinedInFlight requests in flight on those shared connections right now (their pipeline depth summed)
+ * @param pipelineWrites writes on shared connections so far
+ * @param pipelinedRequests requests those writes carried ({@link #pipelineBatchAverage()} is the ratio)
  */
 public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int inFlight, long created,
                             Map<DestroyReason, Long> destroyedByReason, long acquires, long reuses, long retries,
                             Duration acquireWaitP50, Duration acquireWaitP99, Duration acquireWaitMax,
-                            BreakerState breakerState, Optional<TlsSessionInfo> tlsSession) {
+                            BreakerState breakerState, Optional<TlsSessionInfo> tlsSession, int sharedConnections,
+                            int pipelinedInFlight, long pipelineWrites, long pipelinedRequests) {
+
+    /** Stats of a client that does not pipeline (no shared connections). */
+    public EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int inFlight, long created,
+                         Map<DestroyReason, Long> destroyedByReason, long acquires, long reuses, long retries,
+                         Duration acquireWaitP50, Duration acquireWaitP99, Duration acquireWaitMax,
+                         BreakerState breakerState, Optional<TlsSessionInfo> tlsSession) {
+        this(endpoint, active, idle, waiting, inFlight, created, destroyedByReason, acquires, reuses, retries,
+                acquireWaitP50, acquireWaitP99, acquireWaitMax, breakerState, tlsSession, 0, 0, 0, 0);
+    }
 
     /** Stats without TLS session information (plain TCP, or none negotiated yet). */
     public EndpointStats(Endpoint endpoint, int active, int idle, int waiting, int inFlight, long created,
@@ -61,6 +76,11 @@ public record EndpointStats(Endpoint endpoint, int active, int idle, int waiting
     /** Connections closed so far for {@code reason}. */
     public long destroyed(DestroyReason reason) {
         return destroyedByReason.get(reason);
+    }
+
+    /** Requests per write on shared connections, on average so far (0 before the first; 1 means no batching). */
+    public double pipelineBatchAverage() {
+        return pipelineWrites == 0 ? 0 : (double) pipelinedRequests / pipelineWrites;
     }
 
     /** Share of acquires that reused a connection, 0 to 1 (0 before the first acquire). */

@@ -43,6 +43,8 @@ final class CallLoop<Req, Resp> {
      * one-endpoint client saves two atomic updates per call (its stats take the client's count of calls instead).
      */
     final boolean countInFlight;
+    /** Shared connections for calls that may share one; null when pipelining is off. */
+    Pipelines<Req, Resp> pipelines;
 
     CallLoop(String clientName, Codec<Req, Resp> codec, Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint,
              EndpointPool[] pools, Reachability reachability, ConnectionPool<Req, Resp> pool, RetryRules rules,
@@ -122,6 +124,9 @@ final class CallLoop<Req, Resp> {
     }
 
     private Resp exchangeOn(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+        if (st.pipeline != null) {
+            return exchangeShared(pc, request, st);
+        }
         EndpointPool ep = pc.endpoint;
         long start = time.nanoTime();
         if (st.deadline.isExpired()) {
@@ -146,6 +151,35 @@ final class CallLoop<Req, Resp> {
             throw e;
         }
         pool.release(pc, null);
+        if (st.permitted || trackLatency) {
+            long end = time.nanoTime();
+            if (st.permitted) {
+                ep.recordSuccess(end - start);
+            }
+            if (trackLatency) {
+                ep.latency.record(end - start, end);
+            }
+        }
+        return checked(response);
+    }
+
+    /** {@link #exchangeOn} on a shared connection: the {@link Pipeline} decides the connection's fate. */
+    private Resp exchangeShared(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+        @SuppressWarnings("unchecked")
+        Pipeline<Req, Resp> pipeline = (Pipeline<Req, Resp>) st.pipeline;
+        st.pipeline = null; // a retry joins again
+        EndpointPool ep = pc.endpoint;
+        long start = time.nanoTime();
+        Resp response;
+        try {
+            response = pipeline.exchange(request, st.deadline);
+        } catch (TetherException e) {
+            settle(ep, e, start, st);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            releasePermission(ep, st);
+            throw e;
+        }
         if (st.permitted || trackLatency) {
             long end = time.nanoTime();
             if (st.permitted) {
@@ -185,7 +219,7 @@ final class CallLoop<Req, Resp> {
                 ep.inFlight.increment();
             }
             try {
-                return pool.acquire(ep, st.deadline, start);
+                return st.shared ? pipelines.join(ep, st, start) : pool.acquire(ep, st.deadline, start);
             } catch (TetherException e) {
                 if (countInFlight) {
                     ep.inFlight.decrement();

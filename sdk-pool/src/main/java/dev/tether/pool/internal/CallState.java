@@ -18,6 +18,10 @@ final class CallState {
     EndpointPool lastFailed;
     TetherException previousFailure;
     boolean mayHaveBeenSent;
+    /** Whether the call may share a connection (pipelining on, not a lease, not exclusive). */
+    boolean shared;
+    /** The shared connection the current attempt joined ({@link Pipelines#join}); null otherwise. */
+    Pipeline<?, ?> pipeline;
 
     CallState(Deadline deadline, boolean idempotent, boolean waitForReady) {
         this.deadline = deadline;

@@ -60,6 +60,8 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     private final Connections<Req, Resp> connections;
     private final ConnectionPool<Req, Resp> pool;
     private final CallLoop<Req, Resp> calls;
+    /** Null unless calls may share connections (see {@link Pipelines}). */
+    private final Pipelines<Req, Resp> pipelines;
     private final Maintenance<Req, Resp> maintenance;
     private final LeakDetector leaks;
     private final Lifecycle lifecycle;
@@ -91,6 +93,11 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
                 ps.maxPerEndpoint());
         this.calls = new CallLoop<>(name, config.codec(), Map.copyOf(byEndpoint), pools, reachability, pool,
                 new RetryRules(config.retry(), listeners, time), time, balancer.tracksLatency());
+        this.pipelines = ps.pipelineDepth() > 1 && config.codec().repliesInOrder()
+                ? new Pipelines<>(pool, time, ps.pipelineDepth(), ps.pipelineMaxQueuedBytes(), ps.acquireTimeout(),
+                        ps.maxPerEndpoint())
+                : null;
+        calls.pipelines = pipelines;
         this.lifecycle = new Lifecycle(name, time);
         if (config.asyncExecutor() != null) {
             this.async = config.asyncExecutor();
@@ -112,6 +119,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         Objects.requireNonNull(request, "request");
         long start = time.nanoTime();
         CallState st = new CallState(options.deadlineFrom(time.deadlineClock(), start), options.isIdempotent(), options.isWaitForReady());
+        st.shared = pipelines != null && !options.isExclusive();
         int stripe = lifecycle.enter();
         try {
             return calls.run(st, start, (pc, s, t) -> calls.exchange(pc, request, s));
@@ -138,6 +146,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
                 Throwable failure = null;
                 try {
                     CallState st = new CallState(deadline, options.isIdempotent(), options.isWaitForReady());
+                    st.shared = pipelines != null && !options.isExclusive();
                     result = calls.run(st, time.nanoTime(), (pc, s, t) -> calls.exchange(pc, request, s));
                 } catch (Throwable t) {
                     failure = t;
@@ -253,12 +262,14 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         Map<Endpoint, EndpointStats> out = new LinkedHashMap<>();
         for (EndpointPool ep : pools) {
             int idle = ep.idleCount();
+            long[] shared = pipelines == null ? new long[4] : pipelines.figures(ep);
             out.put(ep.endpoint, new EndpointStats(ep.endpoint, Math.max(0, ep.live.size() - idle), idle,
                     ep.waiters.size(), calls.countInFlight ? ep.inFlight.get() : lifecycle.inProgressCount(),
                     ep.created.sum(), ep.destroyedByReason(), ep.acquires.sum(),
                     ep.reuses(), ep.retries.sum(), Duration.ofNanos(ep.acquireMicrosAt(50) * 1000),
                     Duration.ofNanos(ep.acquireMicrosAt(99) * 1000), Duration.ofNanos(ep.acquireMicrosMax() * 1000),
-                    ep.breakerState(), Optional.ofNullable(ep.lastTlsSession)));
+                    ep.breakerState(), Optional.ofNullable(ep.lastTlsSession), (int) shared[0], (int) shared[1],
+                    shared[2], shared[3]));
         }
         return out;
     }

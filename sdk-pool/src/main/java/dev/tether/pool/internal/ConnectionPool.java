@@ -66,6 +66,23 @@ final class ConnectionPool<Req, Resp> {
         return await(ep, deadline, start);
     }
 
+    /**
+     * {@link #acquire} without waiting: an idle connection or new room, else null. For pipelined calls, which then
+     * wait for room on a shared connection instead of queueing behind exclusive callers.
+     */
+    PooledConnection<Req, Resp> tryAcquire(EndpointPool ep, Deadline deadline, long now) throws TetherException {
+        if (!ep.waiters.isEmpty()) {
+            return null;
+        }
+        PooledConnection<Req, Resp> pc = takeIdle(ep, now);
+        if (pc != null) {
+            ep.recordAcquire(0, true);
+            return pc;
+        }
+        Slot slot = capacity.tryTake(ep.endpoint);
+        return slot == null ? null : connect(ep, slot, deadline, now);
+    }
+
     /** Claims an idle connection that passes the reuse check; destroys those that fail it. */
     private PooledConnection<Req, Resp> takeIdle(EndpointPool ep, long now) {
         PooledConnection<Req, Resp> pc;

@@ -1,0 +1,514 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.ConnectionClosedException;
+import dev.tether.core.Deadline;
+import dev.tether.core.ProtocolViolationException;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.core.TimedOutException;
+import dev.tether.pool.CallInterruptedException;
+import dev.tether.pool.DestroyReason;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connection shared by several calls whose replies come back in request order (pipelining). There is no
+ * thread of its own: the callers do the work in two roles, each held by at most one caller at a time.
+ *
+ * <ul>
+ *   <li><b>Writer</b> (group commit): a caller that queues a request and finds no writer becomes it, and writes
+ *       everything queued so far in one {@code write} (the TLS layer then makes as few records as it can); requests
+ *       queued meanwhile go out in its next write. A lone caller writes at once: there is no timer.</li>
+ *   <li><b>Reader</b>: one caller reads replies in order, hands each to the caller it belongs to (an unpark), and
+ *       when its own has come, passes the role to the waiting caller with the latest deadline.</li>
+ * </ul>
+ *
+ * <p>The writer never reads while it writes (a peer that stops reading while its replies are not read would
+ * otherwise block both sides), so it hands the reader role to another caller first.
+ *
+ * <p>Fate of a request when the connection fails (see sdk-pool/README.md, "Pipelining"): a reply already read
+ * is delivered; a request written and not answered fails {@link RequestState#MAY_HAVE_BEEN_SENT}; a request not
+ * written yet fails {@link RequestState#NOT_SENT}. A caller whose deadline passes leaves (NOT_SENT if its request
+ * was still queued, which removes it) but a written request keeps its place: its reply is read and dropped. The
+ * reader reads within its own deadline; when that passes first the connection is closed (nobody can tell where
+ * the stream stands), as it is when only abandoned requests are left with nobody to read their replies.
+ *
+ * <p>The shared connection is {@code LEASED} to this pipeline for as long as anything is in flight on it; the
+ * caller whose departure leaves nothing in flight gives it back to the pool ({@link ConnectionPool#release}),
+ * where idle checks, keep-alive pings and exclusive callers see it like any other. A failed one is destroyed.
+ * All state is guarded by one {@link ReentrantLock}, never held across I/O or parking.
+ */
+final class Pipeline<Req, Resp> {
+    private static final int PENDING = 0;
+    private static final int ANSWERED = 1;
+    private static final int FAILED = 2;
+    /** A gather buffer up to this size is kept between writes; larger batches allocate one for the write. */
+    private static final int KEPT_GATHER_BYTES = 64 * 1024;
+
+    /** One request on the shared connection and its caller. Guarded by the pipeline's lock. */
+    private static final class Entry<Resp> {
+        final ByteBuffer frame;
+        final int size;
+        final Deadline deadline;
+        final Thread thread;
+        boolean written;
+        boolean abandoned;
+        int outcome = PENDING;
+        Resp reply;
+        TetherException failure;
+
+        Entry(ByteBuffer frame, Deadline deadline, Thread thread) {
+            this.frame = frame;
+            this.size = frame.remaining();
+            this.deadline = deadline;
+            this.thread = thread;
+        }
+
+        boolean live() {
+            return !abandoned && outcome == PENDING;
+        }
+    }
+
+    final PooledConnection<Req, Resp> pc;
+    private final Pipelines.Shared shared;
+    private final ConnectionPool<Req, Resp> pool;
+    private final TimeSource time;
+    private final int maxDepth;
+    private final int maxQueuedBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Entry<Resp>> unsent = new ArrayDeque<>();
+    private final ArrayDeque<Entry<Resp>> awaiting = new ArrayDeque<>();
+    /** Written by the writer only. */
+    private final List<Entry<Resp>> batch = new ArrayList<>();
+    private ByteBuffer gather;
+    private Entry<Resp> writer;
+    private Entry<Resp> reader;
+    /** Callers admitted ({@link #tryReserve}) that have not queued their request yet. */
+    private int reserved;
+    /** Reserved + queued + written and unanswered; read without the lock to pick the least loaded. */
+    volatile int load;
+    /** Bytes queued and not yet written. */
+    volatile long queuedBytes;
+    /** No more callers: given back or failed. */
+    volatile boolean detached;
+    private boolean failed;
+    private final AtomicBoolean endClaimed = new AtomicBoolean();
+    /** Set under the lock when the connection must be destroyed (failed) or given back (drained). */
+    private volatile DestroyReason endWith;
+    private volatile boolean giveBack;
+
+    Pipeline(PooledConnection<Req, Resp> pc, Pipelines.Shared shared, ConnectionPool<Req, Resp> pool,
+             TimeSource time, int maxDepth, int maxQueuedBytes) {
+        this.pc = pc;
+        this.shared = shared;
+        this.pool = pool;
+        this.time = time;
+        this.maxDepth = maxDepth;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.reserved = 1; // for the caller that brought the connection
+        this.load = 1;
+    }
+
+    /** Whether a caller may join (a hint read without the lock; {@link #tryReserve} decides). */
+    boolean hasRoom() {
+        return !detached && load < maxDepth && queuedBytes < maxQueuedBytes;
+    }
+
+    /** Admits one caller, which must then call {@link #exchange} exactly once; false when full or detached. */
+    boolean tryReserve() {
+        lock.lock();
+        try {
+            if (detached || load >= maxDepth || queuedBytes >= maxQueuedBytes) {
+                return false;
+            }
+            reserved++;
+            load++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests in flight (admitted, queued, or written and unanswered). */
+    int load() {
+        return load;
+    }
+
+    /**
+     * Sends {@code request} on the shared connection and waits for its reply, within {@code deadline}. The
+     * caller must hold a reservation ({@link #tryReserve}, or the connection it brought).
+     */
+    Resp exchange(Req request, Deadline deadline) throws TetherException {
+        ByteBuffer frame;
+        try {
+            frame = pc.framed.codec().encode(request);
+        } catch (ProtocolViolationException e) {
+            unreserve();
+            throw new ProtocolViolationException("cannot send request: " + e.getMessage(), pc.endpoint.endpoint,
+                    RequestState.NOT_SENT, e);
+        } catch (RuntimeException | Error e) {
+            unreserve();
+            throw e;
+        }
+        Entry<Resp> e = new Entry<>(frame, deadline, Thread.currentThread());
+        lock.lock();
+        try {
+            reserved--;
+            if (failed) {
+                load--;
+                throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
+                        pc.endpoint.endpoint, RequestState.NOT_SENT, "the shared connection failed before this request was queued", null);
+            }
+            unsent.addLast(e);
+            queuedBytes += e.size;
+            return run(e);
+        } finally {
+            lock.unlock();
+            finish();
+        }
+    }
+
+    /** A caller admitted but leaving before it queued anything. */
+    private void unreserve() {
+        lock.lock();
+        try {
+            reserved--;
+            load--;
+            drainedCheck();
+        } finally {
+            lock.unlock();
+            finish();
+        }
+        shared.roomFreed();
+    }
+
+    /** The caller's loop, lock held: take a free role, do its work, or park until answered or given a role. */
+    private Resp run(Entry<Resp> e) throws TetherException {
+        while (true) {
+            if (e.outcome != PENDING) {
+                passRoles(e);
+                return outcome(e);
+            }
+            long left = e.deadline.remainingNanos();
+            if (left <= 0) {
+                throw abandon(e, null);
+            }
+            if (writer == null && !unsent.isEmpty() && reader != e) {
+                writer = e;
+            }
+            if (writer == e) {
+                write(e);
+                continue;
+            }
+            if (reader == e && awaiting.isEmpty()) {
+                reader = null; // nothing to read yet
+            }
+            if (reader == null && !awaiting.isEmpty()) {
+                reader = e;
+            }
+            if (reader == e) {
+                read(e);
+                continue;
+            }
+            lock.unlock();
+            try {
+                time.park(this, left);
+            } finally {
+                lock.lock();
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                if (e.outcome == PENDING) {
+                    throw abandon(e, new CallInterruptedException(pc.endpoint.endpoint,
+                            e.written ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, null));
+                }
+            }
+        }
+    }
+
+    private Resp outcome(Entry<Resp> e) throws TetherException {
+        if (e.outcome == ANSWERED) {
+            return e.reply;
+        }
+        throw e.failure;
+    }
+
+    /** The writer's turn, lock held: everything queued goes out in one write. */
+    private void write(Entry<Resp> e) {
+        long bytes = 0;
+        Deadline latest = null;
+        Entry<Resp> x;
+        while ((x = unsent.pollFirst()) != null) {
+            x.written = true;
+            awaiting.addLast(x);
+            batch.add(x);
+            bytes += x.size;
+            if (latest == null || x.deadline.remainingNanos() > latest.remainingNanos()) {
+                latest = x.deadline;
+            }
+        }
+        queuedBytes = 0;
+        if (reader == null || reader == e) {
+            // Someone else must read while this caller writes; with nobody else, it reads after writing.
+            Entry<Resp> next = liveLatest(e, e);
+            if (next != null) {
+                reader = next;
+                LockSupport.unpark(next.thread);
+            } else if (reader == e) {
+                reader = null;
+            }
+        }
+        lock.unlock();
+        Throwable failure = null;
+        try {
+            pc.connection.write(gathered(bytes), latest);
+        } catch (TetherException | RuntimeException | Error t) {
+            pc.connection.markBroken(t);
+            failure = t;
+        } finally {
+            lock.lock();
+        }
+        int n = batch.size();
+        batch.clear();
+        if (failure != null) {
+            failAll(e, failure);
+            return;
+        }
+        shared.recordWrite(n);
+        if (unsent.isEmpty()) {
+            writer = null;
+        }
+    }
+
+    /** The batch's frames as one buffer: the frame itself for one request, else copied in order. */
+    private ByteBuffer gathered(long bytes) {
+        if (batch.size() == 1) {
+            return batch.get(0).frame;
+        }
+        ByteBuffer out;
+        if (bytes <= KEPT_GATHER_BYTES) {
+            if (gather == null || gather.capacity() < bytes) {
+                gather = ByteBuffer.allocate(KEPT_GATHER_BYTES);
+            }
+            out = gather.clear();
+        } else {
+            out = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE, bytes));
+        }
+        for (Entry<Resp> x : batch) {
+            out.put(x.frame);
+        }
+        return out.flip();
+    }
+
+    /** The reader's turn, lock held: one reply, handed to the caller at the head of the line. */
+    private void read(Entry<Resp> e) {
+        lock.unlock();
+        Resp reply = null;
+        Throwable failure = null;
+        try {
+            reply = pc.framed.receive(e.deadline);
+        } catch (TetherException | RuntimeException | Error t) {
+            failure = t;
+        } finally {
+            lock.lock();
+        }
+        if (failure != null) {
+            failAll(e, failure);
+            return;
+        }
+        Entry<Resp> head = awaiting.pollFirst();
+        if (head == null) {
+            // Cannot happen while only the reader takes from the line; if it does, nobody can tell whose reply it was.
+            failAll(e, new ProtocolViolationException("a reply nobody asked for", pc.endpoint.endpoint,
+                    RequestState.MAY_HAVE_BEEN_SENT, null));
+            return;
+        }
+        load--;
+        shared.roomFreed();
+        if (head.outcome == PENDING && !head.abandoned) {
+            head.reply = reply;
+            head.outcome = ANSWERED;
+            if (head != e) {
+                LockSupport.unpark(head.thread);
+            }
+        }
+    }
+
+    /**
+     * The caller leaves before its reply: a queued request is taken out (NOT_SENT); a written one keeps its place
+     * and its reply will be read and dropped. Returns the exception to throw. Lock held.
+     */
+    private TetherException abandon(Entry<Resp> e, TetherException why) {
+        TetherException failure;
+        if (!e.written) {
+            unsent.remove(e);
+            queuedBytes -= e.size;
+            load--;
+            e.outcome = FAILED;
+            failure = why != null ? why : new TimedOutException(TimedOutException.Phase.ACQUIRE, pc.endpoint.endpoint,
+                    e.deadline.budget(), RequestState.NOT_SENT, null);
+            shared.roomFreed();
+        } else {
+            e.abandoned = true;
+            failure = why != null ? why : new TimedOutException(TimedOutException.Phase.READ, pc.endpoint.endpoint,
+                    e.deadline.budget(), RequestState.MAY_HAVE_BEEN_SENT, null);
+        }
+        e.failure = failure;
+        passRoles(e);
+        return failure;
+    }
+
+    /** A caller leaving hands its roles to others who still wait, lock held; may end the pipeline. */
+    private void passRoles(Entry<Resp> e) {
+        if (writer == e) {
+            writer = null;
+        }
+        if (reader == e) {
+            reader = null;
+        }
+        if (failed) {
+            return;
+        }
+        if (writer == null && !unsent.isEmpty()) {
+            Entry<Resp> next = unsent.peekFirst();
+            if (next == reader) {
+                next = unsent.size() > 1 ? second(unsent) : null;
+            }
+            if (next != null) {
+                writer = next;
+                LockSupport.unpark(next.thread);
+            }
+        }
+        if (reader == null && !awaiting.isEmpty()) {
+            Entry<Resp> next = liveLatest(writer, null);
+            if (next != null) {
+                reader = next;
+                LockSupport.unpark(next.thread);
+            } else if (writer == null && reserved == 0) {
+                // Only abandoned requests are in flight and nobody waits: nobody would read their replies.
+                failAll(null, new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
+                        pc.endpoint.endpoint, RequestState.MAY_HAVE_BEEN_SENT,
+                        "every caller waiting on the shared connection gave up; it cannot be realigned", null));
+                return;
+            }
+        }
+        drainedCheck();
+    }
+
+    private static <T> T second(ArrayDeque<T> q) {
+        Iterator<T> it = q.iterator();
+        it.next();
+        return it.next();
+    }
+
+    /** The live caller with the latest deadline, other than {@code not1} and {@code not2}; null if none. */
+    private Entry<Resp> liveLatest(Entry<Resp> not1, Entry<Resp> not2) {
+        Entry<Resp> best = null;
+        long bestLeft = Long.MIN_VALUE;
+        for (Entry<Resp> x : awaiting) {
+            if (x != not1 && x != not2 && x.live()) {
+                long left = x.deadline.remainingNanos();
+                if (best == null || left >= bestLeft) {
+                    best = x;
+                    bestLeft = left;
+                }
+            }
+        }
+        for (Entry<Resp> x : unsent) {
+            if (x != not1 && x != not2 && x.live()) {
+                long left = x.deadline.remainingNanos();
+                if (best == null || left >= bestLeft) {
+                    best = x;
+                    bestLeft = left;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Nothing in flight any more: the connection goes back to the pool. Lock held. */
+    private void drainedCheck() {
+        if (load == 0 && !detached) {
+            detached = true;
+            giveBack = true;
+        }
+    }
+
+    /**
+     * The connection failed: replies read are delivered already; written requests fail MAY_HAVE_BEEN_SENT, queued
+     * ones NOT_SENT (retried elsewhere); the connection is destroyed. {@code self} (may be null) gets
+     * {@code cause} itself. Lock held.
+     */
+    private void failAll(Entry<Resp> self, Throwable cause) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        detached = true;
+        endWith = DestroyReason.BROKEN;
+        TetherException tc = cause instanceof TetherException t ? t : null;
+        for (Entry<Resp> x : awaiting) {
+            if (x.outcome == PENDING && !x.abandoned) {
+                x.outcome = FAILED;
+                x.failure = x == self && tc != null ? tc : sharedFailure(cause, RequestState.MAY_HAVE_BEEN_SENT);
+                if (x != self) {
+                    LockSupport.unpark(x.thread);
+                }
+            }
+        }
+        for (Entry<Resp> x : unsent) {
+            x.outcome = FAILED;
+            x.failure = sharedFailure(cause, RequestState.NOT_SENT);
+            if (x != self) {
+                LockSupport.unpark(x.thread);
+            }
+        }
+        awaiting.clear();
+        unsent.clear();
+        queuedBytes = 0;
+        load = reserved;
+        writer = null;
+        reader = null;
+        if (self != null && self.outcome == PENDING) {
+            self.outcome = FAILED;
+            self.failure = tc != null ? tc : sharedFailure(cause, RequestState.MAY_HAVE_BEEN_SENT);
+        }
+        if (tc == null && cause instanceof RuntimeException r && self != null) {
+            // A codec or transport bug on this caller's thread: it sees the original; the others a typed failure.
+            throw r;
+        }
+        if (tc == null && cause instanceof Error err && self != null) {
+            throw err;
+        }
+    }
+
+    private TetherException sharedFailure(Throwable cause, RequestState state) {
+        ConnectionClosedException.Reason reason = cause instanceof ConnectionClosedException c
+                ? c.reason() : ConnectionClosedException.Reason.CLOSED_LOCALLY;
+        String what = state == RequestState.NOT_SENT
+                ? "the shared connection failed before this request was written"
+                : "the shared connection failed after this request was written";
+        return new ConnectionClosedException(reason, pc.endpoint.endpoint, state, what + ": " + cause, cause);
+    }
+
+    /** After the lock is released: destroys a failed connection or gives back a drained one, exactly once. */
+    private void finish() {
+        if ((endWith == null && !giveBack) || !endClaimed.compareAndSet(false, true)) {
+            return;
+        }
+        shared.detach(this);
+        pool.release(pc, endWith);
+        shared.roomFreed();
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline[" + pc + ", load " + load + "]";
+    }
+}

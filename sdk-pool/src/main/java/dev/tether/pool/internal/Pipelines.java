@@ -1,0 +1,166 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import dev.tether.pool.CallInterruptedException;
+import dev.tether.pool.PoolExhaustedException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The shared (pipelined) connections of each endpoint, for calls that may share one
+ * ({@link dev.tether.pool.PoolSettings#pipelineDepth()} above 1, a codec whose replies come in order, not a lease
+ * nor an exclusive call). A call joins the least loaded shared connection with room; when all are full it takes
+ * another connection from the {@link ConnectionPool} (an idle one or new room, without queueing behind exclusive
+ * callers); when there is none, it waits for room on a shared one, bounded like any acquire by the acquire timeout
+ * and its deadline. Shared connections come from the pool's own room ({@link Capacity}), so they count against
+ * the same limits, and go back to it as soon as nothing is in flight on them (see {@link Pipeline}).
+ */
+final class Pipelines<Req, Resp> {
+    /** One endpoint's shared connections and figures. */
+    static final class Shared {
+        final CopyOnWriteArrayList<Pipeline<?, ?>> attached = new CopyOnWriteArrayList<>();
+        /** Callers waiting for room on a shared connection. */
+        final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
+        /** Writes on shared connections, and the requests they carried (batch size = requests / writes). */
+        final LongAdder writes = new LongAdder();
+        final LongAdder requestsWritten = new LongAdder();
+
+        void recordWrite(int requests) {
+            writes.increment();
+            requestsWritten.add(requests);
+        }
+
+        /** Wakes one caller waiting for room, if any: it looks again. */
+        void roomFreed() {
+            if (!roomWaiters.isEmpty()) {
+                Thread t = roomWaiters.poll();
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+        }
+
+        void detach(Pipeline<?, ?> p) {
+            attached.remove(p);
+        }
+
+        /** Requests in flight on this endpoint's shared connections right now. */
+        int inFlight() {
+            int n = 0;
+            for (Pipeline<?, ?> p : attached) {
+                n += p.load();
+            }
+            return n;
+        }
+    }
+
+    private final ConcurrentHashMap<EndpointPool, Shared> byEndpoint = new ConcurrentHashMap<>();
+    private final ConnectionPool<Req, Resp> pool;
+    private final TimeSource time;
+    private final int depth;
+    private final int maxQueuedBytes;
+    private final long acquireTimeoutNanos;
+    private final int maxPerEndpoint;
+
+    Pipelines(ConnectionPool<Req, Resp> pool, TimeSource time, int depth, int maxQueuedBytes, Duration acquireTimeout,
+              int maxPerEndpoint) {
+        this.maxPerEndpoint = maxPerEndpoint;
+        this.pool = pool;
+        this.time = time;
+        this.depth = depth;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.acquireTimeoutNanos = acquireTimeout.toNanos();
+    }
+
+    Shared shared(EndpointPool ep) {
+        Shared s = byEndpoint.get(ep);
+        return s != null ? s : byEndpoint.computeIfAbsent(ep, k -> new Shared());
+    }
+
+    /**
+     * Admits the call to a shared connection of {@code ep} (recorded in {@code st.pipeline}) and returns that
+     * connection; the call must then {@link Pipeline#exchange} on it exactly once. Throws what taking a
+     * connection throws (connect failures, a full pool, an interrupt), all before anything was sent.
+     */
+    PooledConnection<Req, Resp> join(EndpointPool ep, CallState st, long start) throws TetherException {
+        Shared s = shared(ep);
+        boolean queued = false;
+        long until = 0;
+        try {
+            while (true) {
+                Pipeline<Req, Resp> p = leastLoaded(s);
+                if (p != null) {
+                    if (p.tryReserve()) {
+                        st.pipeline = p;
+                        return p.pc;
+                    }
+                    continue;
+                }
+                PooledConnection<Req, Resp> pc = s.attached.isEmpty()
+                        ? pool.acquire(ep, st.deadline, start)
+                        : pool.tryAcquire(ep, st.deadline, time.nanoTime());
+                if (pc != null) {
+                    Pipeline<Req, Resp> fresh = new Pipeline<>(pc, s, pool, time, depth, maxQueuedBytes);
+                    s.attached.add(fresh);
+                    st.pipeline = fresh;
+                    return pc;
+                }
+                if (!queued) {
+                    // Queued before looking again: room freed after this look wakes this caller.
+                    queued = true;
+                    s.roomWaiters.add(Thread.currentThread());
+                    until = start + Math.min(acquireTimeoutNanos, Math.max(0, st.deadline.remainingNanos()));
+                    continue;
+                }
+                long left = until - time.nanoTime();
+                if (left <= 0) {
+                    // Every connection is busy: shared ones full (depth x connections in flight), the rest exclusive.
+                    int idle = ep.idleCount();
+                    throw new PoolExhaustedException(ep.endpoint, Duration.ofNanos(time.nanoTime() - start),
+                            maxPerEndpoint, Math.max(0, ep.live.size() - idle), idle, s.roomWaiters.size());
+                }
+                time.park(this, left);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, null);
+                }
+                if (!s.roomWaiters.contains(Thread.currentThread())) {
+                    s.roomWaiters.add(Thread.currentThread()); // woken: in line again for the next room
+                }
+            }
+        } finally {
+            if (queued && !s.roomWaiters.remove(Thread.currentThread())) {
+                s.roomFreed(); // woken for room this caller leaves unused (or used): the next one looks too
+            }
+        }
+    }
+
+    /** The shared connection with room and the fewest requests in flight; null when none has room. */
+    @SuppressWarnings("unchecked")
+    private Pipeline<Req, Resp> leastLoaded(Shared s) {
+        Pipeline<?, ?> best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (Pipeline<?, ?> p : s.attached) {
+            int load = p.load();
+            if (load < bestLoad && p.hasRoom()) {
+                best = p;
+                bestLoad = load;
+            }
+        }
+        return (Pipeline<Req, Resp>) best;
+    }
+
+    /** The figures of {@code ep}'s shared connections: connections, in flight, writes, requests written. */
+    long[] figures(EndpointPool ep) {
+        Shared s = byEndpoint.get(ep);
+        if (s == null) {
+            return new long[4];
+        }
+        return new long[] {s.attached.size(), s.inFlight(), s.writes.sum(), s.requestsWritten.sum()};
+    }
+}
