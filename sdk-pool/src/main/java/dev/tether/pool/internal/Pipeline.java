@@ -11,7 +11,6 @@ import dev.tether.pool.DestroyReason;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -209,8 +208,8 @@ final class Pipeline<Req, Resp> {
             if (reader == e && awaiting.isEmpty()) {
                 reader = null; // nothing to read yet
             }
-            if (reader == null && !awaiting.isEmpty()) {
-                reader = e;
+            if (reader == null && !awaiting.isEmpty() && e.written) {
+                reader = e; // only a caller whose request is out: one still queued must be free to write it
             }
             if (reader == e) {
                 read(e);
@@ -376,14 +375,9 @@ final class Pipeline<Req, Resp> {
             return;
         }
         if (writer == null && !unsent.isEmpty()) {
-            Entry<Resp> next = unsent.peekFirst();
-            if (next == reader) {
-                next = unsent.size() > 1 ? second(unsent) : null;
-            }
-            if (next != null) {
-                writer = next;
-                LockSupport.unpark(next.thread);
-            }
+            Entry<Resp> next = unsent.peekFirst(); // queued requests are live: a caller giving up takes its out
+            writer = next;
+            LockSupport.unpark(next.thread);
         }
         if (reader == null && !awaiting.isEmpty()) {
             Entry<Resp> next = liveLatest(writer, null);
@@ -401,26 +395,14 @@ final class Pipeline<Req, Resp> {
         drainedCheck();
     }
 
-    private static <T> T second(ArrayDeque<T> q) {
-        Iterator<T> it = q.iterator();
-        it.next();
-        return it.next();
-    }
-
-    /** The live caller with the latest deadline, other than {@code not1} and {@code not2}; null if none. */
+    /**
+     * The live caller with the latest deadline whose request is written, other than {@code not1} and
+     * {@code not2}; null if none. (A caller whose request is still queued never reads: it may have to write it.)
+     */
     private Entry<Resp> liveLatest(Entry<Resp> not1, Entry<Resp> not2) {
         Entry<Resp> best = null;
         long bestLeft = Long.MIN_VALUE;
         for (Entry<Resp> x : awaiting) {
-            if (x != not1 && x != not2 && x.live()) {
-                long left = x.deadline.remainingNanos();
-                if (best == null || left >= bestLeft) {
-                    best = x;
-                    bestLeft = left;
-                }
-            }
-        }
-        for (Entry<Resp> x : unsent) {
             if (x != not1 && x != not2 && x.live()) {
                 long left = x.deadline.remainingNanos();
                 if (best == null || left >= bestLeft) {

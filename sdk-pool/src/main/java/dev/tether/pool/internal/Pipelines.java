@@ -29,6 +29,8 @@ final class Pipelines<Req, Resp> {
         /** Writes on shared connections, and the requests they carried (batch size = requests / writes). */
         final LongAdder writes = new LongAdder();
         final LongAdder requestsWritten = new LongAdder();
+        /** Callers taking a connection from the pool for a new shared one; others wait for it instead of queueing. */
+        final java.util.concurrent.atomic.AtomicInteger connecting = new java.util.concurrent.atomic.AtomicInteger();
 
         void recordWrite(int requests) {
             writes.increment();
@@ -97,17 +99,31 @@ final class Pipelines<Req, Resp> {
                 if (p != null) {
                     if (p.tryReserve()) {
                         st.pipeline = p;
+                        if (p.hasRoom()) {
+                            s.roomFreed(); // room left: the next waiting caller joins too
+                        }
                         return p.pc;
                     }
                     continue;
                 }
-                PooledConnection<Req, Resp> pc = s.attached.isEmpty()
-                        ? pool.acquire(ep, st.deadline, start)
-                        : pool.tryAcquire(ep, st.deadline, time.nanoTime());
+                // Nothing shared with room. With no shared connection, one caller at a time (holding the token)
+                // takes one from the pool, waiting there like any caller (exclusive callers give connections back
+                // to it); the others wait for it to be shared. With shared ones all full, a caller takes another
+                // only if one is there now (an idle one or free room), and otherwise waits for room.
+                PooledConnection<Req, Resp> pc = null;
+                boolean first = s.attached.isEmpty();
+                if (first && s.connecting.compareAndSet(0, 1)) {
+                    if (!s.attached.isEmpty()) {
+                        // One was attached (and its maker done) between the two looks: join it instead.
+                        s.connecting.decrementAndGet();
+                        continue;
+                    }
+                    pc = attachNew(s, () -> pool.acquire(ep, st.deadline, start), st);
+                } else if (!first) {
+                    s.connecting.incrementAndGet();
+                    pc = attachNew(s, () -> pool.tryAcquire(ep, st.deadline, time.nanoTime()), st);
+                }
                 if (pc != null) {
-                    Pipeline<Req, Resp> fresh = new Pipeline<>(pc, s, pool, time, depth, maxQueuedBytes);
-                    s.attached.add(fresh);
-                    st.pipeline = fresh;
                     return pc;
                 }
                 if (!queued) {
@@ -137,6 +153,29 @@ final class Pipelines<Req, Resp> {
             if (queued && !s.roomWaiters.remove(Thread.currentThread())) {
                 s.roomFreed(); // woken for room this caller leaves unused (or used): the next one looks too
             }
+        }
+    }
+
+    private interface Take<Req, Resp> {
+        PooledConnection<Req, Resp> take() throws TetherException;
+    }
+
+    /**
+     * Takes a connection for a new shared one (the caller has counted itself in {@code s.connecting}); it becomes
+     * the call's pipeline, with the call admitted. Null when {@code take} found none.
+     */
+    private PooledConnection<Req, Resp> attachNew(Shared s, Take<Req, Resp> take, CallState st) throws TetherException {
+        try {
+            PooledConnection<Req, Resp> pc = take.take();
+            if (pc != null) {
+                Pipeline<Req, Resp> fresh = new Pipeline<>(pc, s, pool, time, depth, maxQueuedBytes);
+                s.attached.add(fresh);
+                st.pipeline = fresh;
+            }
+            return pc;
+        } finally {
+            s.connecting.decrementAndGet();
+            s.roomFreed(); // a new shared connection to join, or a failed connect to try again
         }
     }
 

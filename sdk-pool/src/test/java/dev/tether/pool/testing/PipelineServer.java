@@ -61,7 +61,10 @@ public final class PipelineServer implements AutoCloseable {
     private final AtomicReference<Plan> nextFault = new AtomicReference<>();
     /** Connection index whose reading stops after its first request, until {@link #resumeReading()}. */
     private final AtomicReference<CountDownLatch> readingHeld = new AtomicReference<>();
+    /** The hold in force, which {@link #resumeReading()} ends. */
+    private final AtomicReference<CountDownLatch> holding = new AtomicReference<>();
     private final CountDownLatch heldReached = new CountDownLatch(1);
+    private volatile InputStream heldInput;
     private final AtomicInteger lines = new AtomicInteger();
     private volatile boolean closing;
 
@@ -108,8 +111,18 @@ public final class PipelineServer implements AutoCloseable {
         }
     }
 
+    /** Bytes that arrived on the connection holding its reading, and wait there unread. */
+    public int bytesWaitingWhileHeld() {
+        InputStream in = heldInput;
+        try {
+            return in == null ? 0 : in.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     public void resumeReading() {
-        CountDownLatch l = readingHeld.get();
+        CountDownLatch l = holding.get();
         if (l != null) {
             l.countDown();
         }
@@ -223,6 +236,8 @@ public final class PipelineServer implements AutoCloseable {
                     first = false;
                     CountDownLatch held = readingHeld.getAndSet(null);
                     if (held != null) {
+                        holding.set(held);
+                        heldInput = in;
                         out.flush();
                         heldReached.countDown();
                         held.await();
