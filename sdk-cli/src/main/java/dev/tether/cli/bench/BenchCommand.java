@@ -98,6 +98,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Most connections the pool may open (default: the concurrency).")
     Integer poolMax;
 
+    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1",
+            description = "Requests in flight per connection (default: ${DEFAULT-VALUE}: each call has a connection "
+                    + "to itself). Above 1, callers share connections, up to N requests each, and requests queued "
+                    + "together go out in one write (pipelining).")
+    int pipeline;
+
     @Option(names = "--idempotent", description = "Mark calls idempotent, so they are retried even after the "
             + "request may have reached the server.")
     boolean idempotent;
@@ -156,6 +162,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (poolMax != null && poolMax < 1) {
             throw new UsageException("--pool-max must be positive: " + poolMax);
         }
+        if (pipeline < 1 || pipeline > 1024) {
+            throw new UsageException("--pipeline must be within 1..1024: " + pipeline);
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new UsageException("--timeout must be positive: " + timeout);
         }
@@ -173,7 +182,8 @@ public final class BenchCommand implements Callable<Integer> {
         CallOptions options = CallOptions.timeout(timeout).idempotent(idempotent);
         out.println("tether bench " + endpoint + ": " + protocol.name().toLowerCase(Locale.ROOT) + ", "
                 + (tlsConfig == null ? "plain TCP" : "TLS (" + tlsConfig.providerInUse() + ")") + ", " + concurrency + " callers, " + payload
-                + "-byte payload, pool max " + pool + ", " + (idempotent ? "idempotent" : "not idempotent") + ", "
+                + "-byte payload, pool max " + pool + (pipeline > 1 ? ", pipeline " + pipeline : "") + ", "
+                + (idempotent ? "idempotent" : "not idempotent") + ", "
                 + (duration != null ? "for " + DurationConverter.format(duration) : requests + " requests"));
         out.flush();
         ProgressLine progress = ProgressLine.forTerminal(err);
@@ -183,7 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (TetherClient<Req, Resp> client = TetherClient.builder(workload.codec()).endpoint(endpoint)
                 .connector(connector)
                 .listener(outages)
-                .pool(PoolSettings.builder().maxTotal(pool).maxPerEndpoint(pool).build())
+                .pool(PoolSettings.builder().maxTotal(pool).maxPerEndpoint(pool).pipelineDepth(pipeline).build())
                 .defaultCallOptions(options)
                 .name("tether-bench")
                 .build()) {
@@ -196,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
             progress.clear();
             benchReport = new BenchReport(new BenchReport.Setup(endpoint.toString(),
                     protocol.name().toLowerCase(Locale.ROOT), connector.tlsProtocol(), connector.cipherSuite(),
-                    concurrency, payload, pool, idempotent), result, client.stats(), outages.all());
+                    concurrency, payload, pool, idempotent, pipeline), result, client.stats(), outages.all());
         }
         benchReport.printSummary(out);
         if (result.abortedBy() != null) {

@@ -20,9 +20,14 @@ public final class BenchReport {
     /** Percentiles listed in the summary and JSON. */
     static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
-    /** What was run. */
+    /** What was run; {@code pipelineDepth} 1 when calls do not share connections. */
     public record Setup(String target, String protocol, Optional<String> tlsProtocol, Optional<String> cipherSuite,
-                        int concurrency, int payloadBytes, int poolMax, boolean idempotent) {
+                        int concurrency, int payloadBytes, int poolMax, boolean idempotent, int pipelineDepth) {
+        /** A run without pipelining. */
+        public Setup(String target, String protocol, Optional<String> tlsProtocol, Optional<String> cipherSuite,
+                     int concurrency, int payloadBytes, int poolMax, boolean idempotent) {
+            this(target, protocol, tlsProtocol, cipherSuite, concurrency, payloadBytes, poolMax, idempotent, 1);
+        }
     }
 
     private final Setup setup;
@@ -31,6 +36,8 @@ public final class BenchReport {
     private final long connectionsCreated;
     private final long acquires;
     private final long reuses;
+    private final long pipelineWrites;
+    private final long pipelinedRequests;
     private final Map<DestroyReason, Long> destroyed = new EnumMap<>(DestroyReason.class);
     private final List<Outages.Outage> outages;
     private final Optional<TlsSessionInfo> session;
@@ -48,6 +55,8 @@ public final class BenchReport {
         long c = 0;
         long a = 0;
         long u = 0;
+        long pw = 0;
+        long pr = 0;
         TlsSessionInfo newest = null;
         for (EndpointStats s : stats.values()) {
             newest = s.tlsSession().orElse(newest);
@@ -55,12 +64,16 @@ public final class BenchReport {
             c += s.created();
             a += s.acquires();
             u += s.reuses();
+            pw += s.pipelineWrites();
+            pr += s.pipelinedRequests();
             s.destroyedByReason().forEach((reason, n) -> destroyed.merge(reason, n, Long::sum));
         }
         retries = r;
         connectionsCreated = c;
         acquires = a;
         reuses = u;
+        pipelineWrites = pw;
+        pipelinedRequests = pr;
         session = Optional.ofNullable(newest);
     }
 
@@ -124,6 +137,7 @@ public final class BenchReport {
         m.put("payloadBytes", setup.payloadBytes());
         m.put("poolMax", setup.poolMax());
         m.put("idempotent", setup.idempotent());
+        m.put("pipelineDepth", setup.pipelineDepth());
         m.put("durationSeconds", run.elapsed().toNanos() / 1e9);
         m.put("requests", run.requests());
         m.put("successes", run.successes());
@@ -141,6 +155,12 @@ public final class BenchReport {
         connectionsDestroyed().forEach((k, v) -> byReason.put(k.name().toLowerCase(Locale.ROOT), v));
         connections.put("destroyed", byReason);
         m.put("connections", connections);
+        if (setup.pipelineDepth() > 1) {
+            Map<String, Object> pipelining = new LinkedHashMap<>();
+            pipelining.put("writes", pipelineWrites);
+            pipelining.put("requests", pipelinedRequests);
+            m.put("pipelining", pipelining);
+        }
         m.put("throughputPerSecond", run.throughput());
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("p50", run.latencyMicros(50));
@@ -195,6 +215,12 @@ public final class BenchReport {
         row(out, "throughput", count(Math.round(run.throughput())) + " calls/s");
         row(out, "connections", count(connectionsCreated) + " created, " + count(reuses) + " reused ("
                 + percent(acquires == 0 ? 0 : (double) reuses / acquires) + " of " + count(acquires) + " acquires)");
+        if (setup.pipelineDepth() > 1) {
+            row(out, "pipelining", "up to " + setup.pipelineDepth() + " in flight per connection; "
+                    + count(pipelinedRequests) + " requests in " + count(pipelineWrites) + " writes ("
+                    + String.format(Locale.ROOT, "%.1f", pipelineWrites == 0 ? 0.0 : (double) pipelinedRequests / pipelineWrites)
+                    + " per write)");
+        }
         Map<DestroyReason, Long> closed = connectionsDestroyed();
         if (!closed.isEmpty()) {
             List<String> parts = new ArrayList<>();

@@ -44,6 +44,7 @@ final class HtmlReport {
                 .append(s.tlsProtocol().map(p -> esc(p + " " + s.cipherSuite().orElse(""))).orElse("plain TCP"))
                 .append(", ").append(s.concurrency()).append(" concurrent callers, ").append(s.payloadBytes())
                 .append("-byte payload, pool max ").append(s.poolMax()).append(", ")
+                .append(s.pipelineDepth() > 1 ? "pipeline depth " + s.pipelineDepth() + ", " : "")
                 .append(s.idempotent() ? "idempotent" : "not idempotent").append(". Generated ")
                 .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".</p>\n");
         StringWriter summary = new StringWriter();

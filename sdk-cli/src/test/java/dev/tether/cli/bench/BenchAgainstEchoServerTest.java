@@ -84,6 +84,36 @@ class BenchAgainstEchoServerTest {
         }
     }
 
+    @Test
+    void pipelinedRunSharesConnectionsAndReportsRequestsPerWrite() throws Exception {
+        try (EchoServer server = EchoServer.builder().protocol(EchoProtocol.LINE).build()) {
+            server.start();
+            Path json = dir.resolve("pipelined.json");
+            Path html = dir.resolve("pipelined.html");
+            Cli.Result r = Cli.run("bench", server.endpoint().toString(), "--protocol", "line", "--requests", "2000",
+                    "--concurrency", "8", "--pipeline", "8", "--json", json.toString(), "--report", html.toString());
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("pipeline 8").contains("errors         0")
+                    .containsPattern("pipelining     up to 8 in flight per connection; 2,000 requests in [0-9,]+ writes");
+            Object doc = MiniJson.parse(Files.readString(json, StandardCharsets.UTF_8));
+            assertThat(number(doc, "pipelineDepth")).isEqualTo(8);
+            assertThat(number(doc, "successes")).isEqualTo(2000);
+            assertThat(number(doc, "pipelining", "requests")).isEqualTo(2000);
+            double writes = number(doc, "pipelining", "writes");
+            assertThat(writes).isBetween(1.0, 2000.0);
+            assertThat(server.messagesEchoed()).isEqualTo(2000);
+            assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("pipeline depth 8")
+                    .contains("pipelining");
+        }
+    }
+
+    @Test
+    void pipelineDepthOutOfRangeIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "127.0.0.1:1", "--pipeline", "0", "-n", "1");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--pipeline must be within 1..1024");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"line", "length", "resp"})
     void everyProtocolRunsOverMutualTlsAgainstARawEchoServer(String protocol) throws Exception {
