@@ -47,6 +47,12 @@ final class Pipeline<Req, Resp> {
     private static final int PENDING = 0;
     private static final int ANSWERED = 1;
     private static final int FAILED = 2;
+    /**
+     * The reader writes queued requests itself, without handing the writer role to another caller, when they
+     * come to no more than this: a write this small finishes even while the peer is not reading (socket buffers
+     * hold far more), so nobody needs to read meanwhile.
+     */
+    private static final int READER_WRITES_UP_TO = 16 * 1024;
     /** A gather buffer up to this size is kept between writes; larger batches allocate one for the write. */
     private static final int KEPT_GATHER_BYTES = 64 * 1024;
 
@@ -88,6 +94,13 @@ final class Pipeline<Req, Resp> {
     private ByteBuffer gather;
     private Entry<Resp> writer;
     private Entry<Resp> reader;
+    /**
+     * The reader is handing out replies that were already buffered (it will not block before it is done): callers
+     * it wakes, and others arriving meanwhile, queue their requests, and it writes them together before it
+     * blocks on the next read. This is where most batches form; without it a caller finding no writer writes at
+     * once.
+     */
+    private boolean delivering;
     /** Callers admitted ({@link #tryReserve}) that have not queued their request yet. */
     private int reserved;
     /** Reserved + queued + written and unanswered; read without the lock to pick the least loaded. */
@@ -191,6 +204,14 @@ final class Pipeline<Req, Resp> {
     private Resp run(Entry<Resp> e) throws TetherException {
         while (true) {
             if (e.outcome != PENDING) {
+                if (reader == e) {
+                    delivering = false;
+                    if (writer == null && !unsent.isEmpty() && queuedBytes <= READER_WRITES_UP_TO) {
+                        // What queued while it delivered goes out now, saving a wake-up to hand over the writing.
+                        writer = e;
+                        write(e, true);
+                    }
+                }
                 passRoles(e);
                 return outcome(e);
             }
@@ -198,15 +219,16 @@ final class Pipeline<Req, Resp> {
             if (left <= 0) {
                 throw abandon(e, null);
             }
-            if (writer == null && !unsent.isEmpty() && reader != e) {
+            if (writer == null && !unsent.isEmpty() && reader != e && !delivering) {
                 writer = e;
             }
             if (writer == e) {
-                write(e);
+                write(e, false);
                 continue;
             }
             if (reader == e && awaiting.isEmpty()) {
                 reader = null; // nothing to read yet
+                delivering = false;
             }
             if (reader == null && !awaiting.isEmpty() && e.written) {
                 reader = e; // only a caller whose request is out: one still queued must be free to write it
@@ -238,8 +260,11 @@ final class Pipeline<Req, Resp> {
         throw e.failure;
     }
 
-    /** The writer's turn, lock held: everything queued goes out in one write. */
-    private void write(Entry<Resp> e) {
+    /**
+     * The writer's turn, lock held: everything queued goes out in one write. {@code asReader}: the reader writes a
+     * small batch and keeps reading afterwards.
+     */
+    private void write(Entry<Resp> e, boolean asReader) {
         long bytes = 0;
         Deadline latest = null;
         Entry<Resp> x;
@@ -253,7 +278,7 @@ final class Pipeline<Req, Resp> {
             }
         }
         queuedBytes = 0;
-        if (reader == null || reader == e) {
+        if (!asReader && (reader == null || reader == e)) {
             // Someone else must read while this caller writes; with nobody else, it reads after writing.
             Entry<Resp> next = liveLatest(e, e);
             if (next != null) {
@@ -280,7 +305,7 @@ final class Pipeline<Req, Resp> {
             return;
         }
         shared.recordWrite(n);
-        if (unsent.isEmpty()) {
+        if (unsent.isEmpty() || asReader) {
             writer = null;
         }
     }
@@ -305,8 +330,27 @@ final class Pipeline<Req, Resp> {
         return out.flip();
     }
 
-    /** The reader's turn, lock held: one reply, handed to the caller at the head of the line. */
+    /**
+     * The reader's turn, lock held: one reply, handed to the caller at the head of the line. Before it blocks for
+     * more (nothing complete buffered), requests queued while it delivered go out: written here when small,
+     * else by the first of their callers.
+     */
     private void read(Entry<Resp> e) {
+        if (delivering && !pc.framed.hasBufferedInput()) {
+            delivering = false;
+        }
+        if (!delivering && writer == null && !unsent.isEmpty() && queuedBytes <= READER_WRITES_UP_TO) {
+            writer = e;
+            write(e, true);
+            if (failed) {
+                return;
+            }
+        }
+        if (!delivering && writer == null && !unsent.isEmpty()) {
+            // Large, or queued during the write just made: the first of their callers writes them.
+            writer = unsent.peekFirst();
+            LockSupport.unpark(writer.thread);
+        }
         lock.unlock();
         Resp reply = null;
         Throwable failure = null;
@@ -330,6 +374,8 @@ final class Pipeline<Req, Resp> {
         }
         load--;
         shared.roomFreed();
+        // More replies already here: hand them out before anything is written (requests queue meanwhile).
+        delivering = pc.framed.hasBufferedInput();
         if (head.outcome == PENDING && !head.abandoned) {
             head.reply = reply;
             head.outcome = ANSWERED;
@@ -370,6 +416,7 @@ final class Pipeline<Req, Resp> {
         }
         if (reader == e) {
             reader = null;
+            delivering = false;
         }
         if (failed) {
             return;
@@ -433,6 +480,7 @@ final class Pipeline<Req, Resp> {
         }
         failed = true;
         detached = true;
+        delivering = false;
         endWith = DestroyReason.BROKEN;
         TetherException tc = cause instanceof TetherException t ? t : null;
         for (Entry<Resp> x : awaiting) {
