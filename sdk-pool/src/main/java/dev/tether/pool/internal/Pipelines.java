@@ -165,17 +165,22 @@ final class Pipelines<Req, Resp> {
      * the call's pipeline, with the call admitted. Null when {@code take} found none.
      */
     private PooledConnection<Req, Resp> attachNew(Shared s, Take<Req, Resp> take, CallState st) throws TetherException {
+        boolean changed = true;
         try {
             PooledConnection<Req, Resp> pc = take.take();
             if (pc != null) {
                 Pipeline<Req, Resp> fresh = new Pipeline<>(pc, s, pool, time, depth, maxQueuedBytes);
                 s.attached.add(fresh);
                 st.pipeline = fresh;
+            } else {
+                changed = false; // nothing there: nobody to wake (a waiter waking itself would spin)
             }
             return pc;
         } finally {
             s.connecting.decrementAndGet();
-            s.roomFreed(); // a new shared connection to join, or a failed connect to try again
+            if (changed) {
+                s.roomFreed(); // a new shared connection to join, or a failed connect to try again
+            }
         }
     }
 

@@ -66,6 +66,7 @@ public final class PipelineServer implements AutoCloseable {
     private final CountDownLatch heldReached = new CountDownLatch(1);
     private volatile InputStream heldInput;
     private final AtomicInteger lines = new AtomicInteger();
+    private final AtomicInteger pings = new AtomicInteger();
     private volatile boolean closing;
 
     private PipelineServer(int receiveBufferSize) throws IOException {
@@ -162,6 +163,11 @@ public final class PipelineServer implements AutoCloseable {
         return executedOn.size();
     }
 
+    /** Keep-alive pings answered so far. */
+    public int pings() {
+        return pings.get();
+    }
+
     /** Request lines received so far, on every connection. */
     public int linesReceived() {
         return lines.get();
@@ -253,6 +259,7 @@ public final class PipelineServer implements AutoCloseable {
 
     private String answer(String line, List<String> log) throws InterruptedException {
         if (line.equals("PING")) {
+            pings.incrementAndGet();
             return "PONG";
         }
         if (line.startsWith("tag ")) {
