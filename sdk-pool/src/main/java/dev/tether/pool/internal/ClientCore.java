@@ -49,7 +49,8 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
                                     CircuitBreakerSettings breaker, ReconnectSettings reconnect,
                                     LoadBalancing loadBalancing,
                                     CallOptions defaultCallOptions, KeepAlivePing<Req, Resp> ping,
-                                    List<TetherClientListener> listeners, Executor asyncExecutor, TimeSource time) {
+                                    List<TetherClientListener> listeners, Executor asyncExecutor, TimeSource time,
+                                    dev.tether.pool.EndpointSource endpointSource) {
     }
 
     private final Config<Req, Resp> config;
@@ -247,6 +248,14 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
 
     public List<Endpoint> endpoints() {
         return config.endpoints();
+    }
+
+    public void updateEndpoints(java.util.Collection<Endpoint> endpoints) {
+        throw new UnsupportedOperationException("endpoint updates are being built");
+    }
+
+    public Optional<dev.tether.pool.EndpointSourceStatus> endpointSourceStatus() {
+        return Optional.empty();
     }
 
     public Map<Endpoint, EndpointStats> stats() {
