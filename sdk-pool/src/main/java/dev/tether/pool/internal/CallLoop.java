@@ -139,6 +139,9 @@ final class CallLoop<Req, Resp> {
             throw e;
         }
         pool.release(pc, null);
+        if (pc.countedInFlight) {
+            ep.outcomesOk.increment();
+        }
         boolean track = trackLatency && pc.countedInFlight;
         if (st.permitted || track) {
             long end = time.nanoTime();

@@ -114,7 +114,7 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         this.calls = new CallLoop<>(name, config.codec(), set, reachability, pool,
                 new RetryRules(config.retry(), listeners, time), time, balancer.tracksLatency());
         this.maintenance = new Maintenance<>(ps, set, pool, connections, capacity, time, async,
-                reachability::endpointsChanged);
+                reachability::endpointsChanged, new OutlierDetector(name, config.breaker()));
         reachability.probesBy(maintenance::scheduleProbe);
         this.leaks = new LeakDetector(ps.leakDetectionThreshold(), time, listeners);
         maintenance.start();

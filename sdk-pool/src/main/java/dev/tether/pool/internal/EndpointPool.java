@@ -41,6 +41,15 @@ final class EndpointPool {
     /** Acquires that got a new connection (made for the caller): every other acquire reused one. */
     final LongAdder fresh = new LongAdder();
     final LongAdder retries = new LongAdder();
+    /**
+     * Attempts that succeeded or failed in a way that counts against the endpoint, for {@link OutlierDetector}.
+     * Successes are counted only while the client has several endpoints (nothing compares them otherwise).
+     */
+    final LongAdder outcomesOk = new LongAdder();
+    final LongAdder outcomesFailed = new LongAdder();
+    /** The outcome counts at the outlier detector's last look; written by the maintenance thread only. */
+    long seenOk;
+    long seenFailed;
     final AtomicBoolean warming = new AtomicBoolean();
     /** Whether a reconnect attempt is scheduled (at most one at a time per endpoint). */
     final AtomicBoolean probeScheduled = new AtomicBoolean();
@@ -102,9 +111,15 @@ final class EndpointPool {
     }
 
     void recordFailure(long nanos, Throwable failure) {
+        outcomesFailed.increment();
         if (breaker != null) {
             breaker.recordFailure(nanos, failure);
         }
+    }
+
+    /** Opens the breaker now (see {@link EndpointBreaker#open}); false when it was not closed or there is none. */
+    boolean openBreaker() {
+        return breaker != null && breaker.open();
     }
 
     /** Settles a permission for an attempt that says nothing about the endpoint's health. */

@@ -33,13 +33,15 @@ final class Maintenance<Req, Resp> {
     private final Executor background;
     private final long maxIdleNanos;
     private final long drainTimeoutNanos;
+    private final OutlierDetector outliers;
     /** Told when an endpoint changes place in the set (warm, or drained and gone). */
     private final Runnable setChanged;
     private volatile boolean stopped;
 
     Maintenance(PoolSettings settings, EndpointSet set, ConnectionPool<Req, Resp> pool,
                 Connections<Req, Resp> connections, Capacity capacity, TimeSource time, Executor background,
-                Runnable setChanged) {
+                Runnable setChanged, OutlierDetector outliers) {
+        this.outliers = outliers;
         this.settings = settings;
         this.set = set;
         this.setChanged = setChanged;
@@ -80,6 +82,11 @@ final class Maintenance<Req, Resp> {
             return;
         }
         EndpointSet.View view = set.view();
+        try {
+            outliers.run(view.candidates);
+        } catch (RuntimeException e) {
+            LOG.warn("outlier detection failed; it will run again in {}", settings.maintenanceInterval(), e);
+        }
         for (EndpointPool ep : view.all) {
             try {
                 if (ep.draining) {
