@@ -5,6 +5,7 @@ import dev.tether.pool.DnsLookupException.Reason;
 import dev.tether.pool.internal.AddressLookup;
 import dev.tether.pool.internal.DnsNames;
 import dev.tether.pool.internal.JndiDns;
+import dev.tether.pool.internal.JvmDnsCache;
 import dev.tether.pool.internal.SrvRecord;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Endpoints from DNS SRV records ({@code _service._proto.name}, RFC 2782), asked again every refresh interval:
@@ -37,6 +41,8 @@ import java.util.Set;
  */
 public final class SrvEndpointSource implements EndpointSource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SrvEndpointSource.class);
+
     private final String name;
     private final AddressFamily family;
     private final Duration refreshInterval;
@@ -44,14 +50,23 @@ public final class SrvEndpointSource implements EndpointSource {
     private final AddressLookup targetLookup;
     private final String description;
 
-    private SrvEndpointSource(DnsOptions options, String name) {
+    private SrvEndpointSource(DnsOptions options, String name, JvmDnsCache.Policy cache) {
         this.name = name;
         this.family = options.family;
         this.refreshInterval = options.refreshInterval;
         this.srvLookup = options.direct();
         this.targetLookup = options.addressLookup();
-        this.description = "dns SRV " + name + " via " + srvLookup.via() + ", targets " + DnsNames.addressQuery(family)
+        String base = "dns SRV " + name + " via " + srvLookup.via() + ", targets " + DnsNames.addressQuery(family)
                 + " via " + targetLookup.via() + " every " + refreshInterval.toSeconds() + "s";
+        Optional<String> cacheWarning = Optional.empty();
+        if (options.mode == DnsMode.SYSTEM_RESOLVER) {
+            cacheWarning = cache.staleAnswersWarning(refreshInterval);
+            base += cacheWarning.isPresent()
+                    ? " (JVM address cache " + cache.describe() + ", longer than the refresh interval: changes show late)"
+                    : " (JVM address cache " + cache.describe() + ")";
+        }
+        this.description = base;
+        cacheWarning.ifPresent(w -> LOG.warn("SRV endpoint source for {}: {}", name, w));
     }
 
     /** A builder for the SRV records of {@code srvName}, for example {@code "_redis._tcp.prod.example.com"}. */
@@ -192,12 +207,13 @@ public final class SrvEndpointSource implements EndpointSource {
         }
 
         /**
-         * The source.
+         * The source. In {@link DnsMode#SYSTEM_RESOLVER} mode, logs one warning when the JVM's address cache
+         * outlives the refresh interval (the targets' addresses would then change late).
          *
          * @throws IllegalArgumentException when the name is not a DNS name
          */
         public SrvEndpointSource build() {
-            return new SrvEndpointSource(options, DnsNames.normalize(name, "SRV name"));
+            return new SrvEndpointSource(options, DnsNames.normalize(name, "SRV name"), JvmDnsCache.current());
         }
     }
 }
