@@ -124,10 +124,12 @@ class DnsEndpointChangesUnderLoadIT {
         }
         dnsmasq = TestImage.container("dnsmasq")
                 .withCommand("bash", "-c", "mkdir -p /etc/tether && : > " + HOSTS_FILE + " && exec dnsmasq"
-                        // In the foreground, logging to stderr, as root (the bare binary ships no user of its own).
-                        + " --keep-in-foreground --log-facility=- --user=root"
+                        // In the foreground, logging to stderr. It re-reads the hosts file (world-readable) on SIGHUP.
+                        + " --keep-in-foreground --log-facility=-"
                         // Only the test's records: no upstream servers, no /etc/hosts of the container.
                         + " --no-resolv --no-hosts --addn-hosts=" + HOSTS_FILE
+                        // Authoritative for the test's domain: a name it does not hold is NXDOMAIN, not REFUSED.
+                        + " --local=/tether.test/"
                         + " --srv-host=" + SRV_NAME + ",b0.tether.test,8443,10,0"
                         + " --srv-host=" + SRV_NAME + ",b1.tether.test,8443,20,0"
                         + " --host-record=b0.tether.test," + backendAddresses.get(0)
