@@ -80,8 +80,9 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
      * {@link PoolSettings#drainTimeout()}), and its connections are closed, TLS ones with close_notify, as they
      * come back. With an {@link EndpointSource}, the source's next answer replaces the set again.
      *
-     * @throws IllegalArgumentException when {@code endpoints} is empty or holds null
-     * @throws ClientClosedException    when the client is closed
+     * @throws IllegalArgumentException when {@code endpoints} is empty
+     * @throws NullPointerException     when it holds null
+     * @throws IllegalStateException    when the client is closed
      */
     void updateEndpoints(java.util.Collection<Endpoint> endpoints);
 
@@ -269,7 +270,8 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
 
         /**
          * Builds and starts the client: its maintenance thread begins, and idle connections are opened in the
-         * background up to {@link PoolSettings#minIdlePerEndpoint()}. Never connects on the calling thread.
+         * background up to {@link PoolSettings#minIdlePerEndpoint()}. Never connects on the calling thread; an
+         * {@link EndpointSource} is asked once on it (bounded by the source's own timeouts).
          *
          * @throws IllegalStateException when no endpoint was given
          * @throws IllegalArgumentException when settings contradict each other, naming the values

@@ -12,7 +12,6 @@ import dev.tether.pool.DestroyReason;
 import dev.tether.pool.PoolExhaustedException;
 import dev.tether.pool.internal.jfr.CallEvent;
 import dev.tether.pool.internal.jfr.TetherEvents;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,29 +29,23 @@ final class CallLoop<Req, Resp> {
 
     private final String clientName;
     private final Codec<Req, Resp> codec;
-    private final Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint;
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
     private final Reachability reachability;
     private final ConnectionPool<Req, Resp> pool;
     private final RetryRules rules;
     private final TimeSource time;
-    /** Whether successful calls feed their endpoint's latency average (the P2C balancer with several endpoints). */
-    private final boolean trackLatency;
     /**
-     * Whether endpoints count their calls in flight: only a balancer choosing among several reads the count, so a
-     * one-endpoint client saves two atomic updates per call (its stats take the client's count of calls instead).
+     * Whether successful calls counted in flight feed their endpoint's latency average (the P2C balancer; a call is
+     * counted only while the client has several endpoints, see {@link EndpointSet.View#countsInFlight}).
      */
-    final boolean countInFlight;
+    private final boolean trackLatency;
 
-    CallLoop(String clientName, Codec<Req, Resp> codec, Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint,
-             EndpointPool[] pools, Reachability reachability, ConnectionPool<Req, Resp> pool, RetryRules rules,
-             TimeSource time, boolean trackLatency) {
+    CallLoop(String clientName, Codec<Req, Resp> codec, EndpointSet set, Reachability reachability,
+             ConnectionPool<Req, Resp> pool, RetryRules rules, TimeSource time, boolean trackLatency) {
         this.trackLatency = trackLatency;
-        this.countInFlight = pools.length > 1;
         this.clientName = clientName;
         this.codec = codec;
-        this.byEndpoint = byEndpoint;
-        this.pools = pools;
+        this.set = set;
         this.reachability = reachability;
         this.pool = pool;
         this.rules = rules;
@@ -70,7 +63,7 @@ final class CallLoop<Req, Resp> {
                 TetherEvents.callEnded(event, clientName, st.attempts + 1, st.idempotent, null);
                 return result;
             } catch (TetherException failure) {
-                EndpointPool failedOn = failure.endpoint() == null ? null : byEndpoint.get(failure.endpoint());
+                EndpointPool failedOn = failure.endpoint() == null ? null : set.view().byEndpoint.get(failure.endpoint());
                 st.failed(failedOn, failure);
                 long backoff = rules.backoffBeforeRetry(st, failedOn, failure);
                 if (backoff < 0) {
@@ -115,7 +108,7 @@ final class CallLoop<Req, Resp> {
         try {
             return exchangeOn(pc, request, st);
         } finally {
-            if (countInFlight) {
+            if (pc.countedInFlight) {
                 pc.endpoint.inFlight.decrement();
             }
         }
@@ -146,12 +139,13 @@ final class CallLoop<Req, Resp> {
             throw e;
         }
         pool.release(pc, null);
-        if (st.permitted || trackLatency) {
+        boolean track = trackLatency && pc.countedInFlight;
+        if (st.permitted || track) {
             long end = time.nanoTime();
             if (st.permitted) {
                 ep.recordSuccess(end - start);
             }
-            if (trackLatency) {
+            if (track) {
                 ep.latency.record(end - start, end);
             }
         }
@@ -181,13 +175,17 @@ final class CallLoop<Req, Resp> {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);
-            if (countInFlight) {
+            // Decided per call and remembered on the connection, so the set changing meanwhile cannot unbalance it.
+            boolean count = set.view().countsInFlight;
+            if (count) {
                 ep.inFlight.increment();
             }
             try {
-                return pool.acquire(ep, st.deadline, start);
+                PooledConnection<Req, Resp> pc = pool.acquire(ep, st.deadline, start);
+                pc.countedInFlight = count;
+                return pc;
             } catch (TetherException e) {
-                if (countInFlight) {
+                if (count) {
                     ep.inFlight.decrement();
                 }
                 if (isReachabilityFailure(e)) {
@@ -199,7 +197,7 @@ final class CallLoop<Req, Resp> {
                 settle(ep, e, start, st);
                 throw e;
             } catch (RuntimeException | Error e) {
-                if (countInFlight) {
+                if (count) {
                     ep.inFlight.decrement();
                 }
                 // An unsettled permission of a half-open breaker would keep it refusing for good.
@@ -218,7 +216,7 @@ final class CallLoop<Req, Resp> {
     /** The deadline passed before an attempt could start: waiting for an endpoint, queued, or backing off. */
     private TetherException deadlinePassed(CallState st) {
         if (st.lastConnectFailure != null) {
-            for (EndpointPool p : pools) {
+            for (EndpointPool p : set.view().candidates) {
                 if (!p.health.isUp()) {
                     return reachability.unavailable(st, p);
                 }
