@@ -2,6 +2,7 @@ package dev.tether.it;
 
 import static dev.tether.core.codec.RespValue.command;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.tether.core.Endpoint;
@@ -159,7 +160,7 @@ class DnsEndpointChangesUnderLoadIT {
         }
         assertThat(source.resolve()).allSatisfy(e -> assertThat(e.tlsName()).contains(NAME));
 
-        DnsLookupException missing = org.assertj.core.api.Assertions.catchThrowableOfType(
+        DnsLookupException missing = catchThrowableOfType(
                 DnsEndpointSource.builder("nobody.tether.test", 8443).nameServers(dnsServer).build()::resolve,
                 DnsLookupException.class);
         assertThat(missing.reason()).isEqualTo(DnsLookupException.Reason.NAME_NOT_FOUND);
