@@ -105,19 +105,22 @@ final class CallLoop<Req, Resp> {
      * count and settles the breaker.
      */
     Resp exchange(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+        // Read while the call owns the connection: once given back, another caller may own it and set its own.
+        boolean counted = pc.countedInFlight;
         try {
-            return exchangeOn(pc, request, st);
+            return exchangeOn(pc, request, st, counted);
         } finally {
-            if (pc.countedInFlight) {
+            if (counted) {
                 pc.endpoint.inFlight.decrement();
             }
         }
     }
 
-    private Resp exchangeOn(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+    private Resp exchangeOn(PooledConnection<Req, Resp> pc, Req request, CallState st, boolean counted)
+            throws TetherException {
         EndpointPool ep = pc.endpoint;
         long start = time.nanoTime();
-        if (st.deadline.isExpired()) {
+        if (st.deadline.nanoTime() - start <= 0) {
             // The deadline passed while the connection was found or checked. The write would refuse at once
             // and the untouched, healthy connection would then be destroyed as broken: give it back instead.
             pool.release(pc, null);
@@ -138,19 +141,17 @@ final class CallLoop<Req, Resp> {
             releasePermission(ep, st);
             throw e;
         }
-        pool.release(pc, null);
-        if (pc.countedInFlight) {
+        // One clock read for the connection's last use, the breaker's duration and the latency average.
+        long end = time.nanoTime();
+        pool.release(pc, null, end);
+        if (counted) {
             ep.outcomesOk.increment();
-        }
-        boolean track = trackLatency && pc.countedInFlight;
-        if (st.permitted || track) {
-            long end = time.nanoTime();
-            if (st.permitted) {
-                ep.recordSuccess(end - start);
-            }
-            if (track) {
+            if (trackLatency) {
                 ep.latency.record(end - start, end);
             }
+        }
+        if (st.permitted) {
+            ep.recordSuccess(end - start);
         }
         return checked(response);
     }
@@ -174,7 +175,8 @@ final class CallLoop<Req, Resp> {
      */
     private PooledConnection<Req, Resp> acquire(CallState st, long start) throws TetherException {
         while (true) {
-            if (st.deadline.remainingNanos() <= 0) {
+            // {@code start} was read just now (the call's start, or after a wait): no second clock read.
+            if (st.deadline.nanoTime() - start <= 0) {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);

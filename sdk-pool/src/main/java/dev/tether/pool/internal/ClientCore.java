@@ -215,10 +215,12 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     /** Called once by a closing lease, with the stripe its call was admitted on. */
     @Override
     public void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard, int stripe) {
+        // Read while the lease owns the connection: once given back, another caller may own it.
+        boolean counted = pc.countedInFlight;
         try {
             pool.release(pc, discard);
         } finally {
-            if (pc.countedInFlight) {
+            if (counted) {
                 pc.endpoint.inFlight.decrement();
             }
             lifecycle.exit(stripe);

@@ -270,12 +270,17 @@ final class ConnectionPool<Req, Resp> {
      * recorded, unread bytes, a broken or closed connection, a closed client) is destroyed.
      */
     void release(PooledConnection<Req, Resp> pc, DestroyReason discard) {
+        release(pc, discard, discard == null ? time.nanoTime() : 0);
+    }
+
+    /** {@link #release(PooledConnection, DestroyReason)} with the clock already read by the caller. */
+    void release(PooledConnection<Req, Resp> pc, DestroyReason discard, long now) {
         if (discard != null || closed || !pc.connection.isOpen() || pc.connection.isBroken()
                 || pc.framed.hasBufferedInput()) {
             destroy(pc, discard != null ? discard : closed ? DestroyReason.SHUTDOWN : DestroyReason.BROKEN);
             return;
         }
-        pc.lastUsedNanos = time.nanoTime();
+        pc.lastUsedNanos = now;
         offer(pc.endpoint, pc);
     }
 
