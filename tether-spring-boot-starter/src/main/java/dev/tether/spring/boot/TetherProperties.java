@@ -155,8 +155,8 @@ public class TetherProperties {
      * (every A/AAAA address of the name, on that port; Tether's {@code DnsEndpointSource}) or {@code srv} (every
      * address of every target of the SRV records, each on its record's port; {@code SrvEndpointSource}), not
      * both, and no fixed {@code endpoints}. The client asks once while it is created (startup does not fail when
-     * DNS does not answer: the client starts without endpoints, its calls fail and its health is DOWN until an
-     * answer comes) and then every {@code refresh-interval}; each good answer replaces the endpoint set (added
+     * DNS does not answer: the client starts without endpoints, its calls wait up to their deadline and fail, and
+     * its health is DOWN until an answer comes) and then every {@code refresh-interval}; each good answer replaces the endpoint set (added
      * addresses are warmed first, removed ones drain), a failed or empty one keeps the last good set, is logged
      * and shows in the health details.
      *

@@ -10,6 +10,7 @@ import dev.tether.pool.testing.DnsResponder;
 import dev.tether.pool.testing.NumberedConnectionServer;
 import dev.tether.tls.TlsConfig;
 import dev.tether.tls.testing.CertSet;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -211,9 +212,12 @@ class TetherStarterDnsTest {
         return context.getBean(name, TetherClient.class);
     }
 
+    /** The endpoint's count of connections opened; fails as an assertion (so awaits retry it) while it has no meter. */
     private static double created(MeterRegistry registry, Endpoint endpoint) {
-        return registry.get("tether.pool.created").tag("client", "orders").tag("endpoint", endpoint.toString())
-                .functionCounter().count();
+        FunctionCounter counter = registry.find("tether.pool.created").tag("client", "orders")
+                .tag("endpoint", endpoint.toString()).functionCounter();
+        assertThat(counter).as("tether.pool.created of " + endpoint).isNotNull();
+        return counter.count();
     }
 
     private static HealthIndicator indicator(ApplicationContext context, String client) {
