@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Endpoint;
 import dev.tether.pool.EndpointSourceStatus;
+import dev.tether.pool.Lease;
 import dev.tether.pool.TetherClient;
 import dev.tether.pool.testing.DnsResponder;
 import dev.tether.pool.testing.NumberedConnectionServer;
@@ -33,8 +34,8 @@ import org.springframework.context.ApplicationContext;
 /**
  * Clients whose endpoints come from DNS ({@code tether.clients.<name>.dns.*}), against a real DNS server on a real
  * UDP socket on loopback ({@link DnsResponder}, from sdk-pool's test-jar) whose records the tests change, and real
- * servers on loopback: over TLS verifying the DNS name, the client follows an A record moving to another address,
- * and its health and meters follow with it; an SRV name works the same way; a failing DNS server keeps the last
+ * servers on loopback: over TLS verifying the DNS name, the client follows an A record moving to another address
+ * (a lease held across the move finishes on the old one, shown as draining), and its health and meters follow; an SRV name works the same way; a failing DNS server keeps the last
  * good set and says so in health and metrics; a name that does not resolve at startup starts the application
  * with a DOWN client that comes up once the name resolves.
  *
@@ -84,7 +85,10 @@ class TetherStarterDnsTest {
                     "tether.clients.orders.dns.name-servers=" + nameServer(),
                     "tether.clients.orders.dns.refresh-interval=1s",
                     "tether.clients.orders.codec=line",
-                    "tether.clients.orders.ssl.bundle=orders-ca")
+                    "tether.clients.orders.ssl.bundle=orders-ca",
+                    // Longer than the default 10s, so that the lease held across the move below cannot be cut off
+                    // by the drain timeout on a slow machine before the test looks at the draining endpoint.
+                    "tether.clients.orders.pool.drain-timeout=2m")
                     .withBean(SimpleMeterRegistry.class)
                     .run(context -> {
                         assertThat(context).hasNotFailed();
@@ -105,11 +109,19 @@ class TetherStarterDnsTest {
                                 .doesNotContainKey("lastError");
                         assertThat((String) sourceDetail(before).get("source")).contains(NAME);
 
+                        // A lease held across the move keeps the old address draining until it is returned.
+                        Lease<String, String> held = client.lease();
                         dns.a(NAME, "127.0.0.2");
                         await().atMost(CHANGE_SEEN_WITHIN)
                                 .until(() -> client.endpoints().equals(List.of(secondEndpoint)));
                         assertThat(client.call("after the move")).isEqualTo("127.0.0.2 after the move");
                         assertThat(second.handshakes()).isEqualTo(1);
+                        Health draining = indicator(context, "orders").health(true);
+                        assertThat(draining.getDetails()).containsEntry("available", 1);
+                        assertThat(endpointDetail(draining, firstEndpoint)).containsEntry("draining", true)
+                                .containsEntry("active", 1);
+                        assertThat(held.exchange("in flight")).isEqualTo("127.0.0.1 in flight");
+                        held.close();
 
                         // Meters follow the set: the new address has its own, the old one's are gone, not NaN.
                         // Awaited: the client tells its listeners just after it switches the set.
