@@ -24,6 +24,9 @@ FORCE=false
 #   nginx libnginx-mod-stream       nginx `stream` TLS termination
 #   haproxy stunnel4 redis-server   the other real servers under test (redis-server brings redis-cli)
 #   iproute2                        `ss` to inspect sockets from inside the container
+#   dnsmasq-base                    a DNS server whose records a test changes (hosts file + SIGHUP) while
+#                                   clients resolve through it; -base is the bare binary, without a service
+#                                   that would try to start at install time
 #   ca-certificates                 a sane trust store for tools that expect one
 PACKAGES=(
   bash grep procps sed coreutils tini
@@ -32,6 +35,7 @@ PACKAGES=(
   nginx libnginx-mod-stream
   haproxy stunnel4 redis-server
   iproute2
+  dnsmasq-base
 )
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
@@ -122,6 +126,7 @@ check 'socat -V | grep -q "#define WITH_OPENSSL 1"' "socat without OpenSSL"
 check 'haproxy -vv | grep -q "OpenSSL"' "haproxy without OpenSSL"
 check 'command -v stunnel4 || command -v stunnel' "stunnel missing"
 check 'command -v tini && command -v ss && command -v openssl' "tini, ss or openssl missing"
+check 'dnsmasq --version | grep -q "^Dnsmasq version"' "dnsmasq missing"
 
 previous_id="$(docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
 log "importing as $IMAGE"

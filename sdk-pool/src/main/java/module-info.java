@@ -12,6 +12,9 @@ module dev.tether.pool {
     requires HdrHistogram;
     requires org.slf4j;
     requires jdk.jfr;
+    // DnsEndpointSource and SrvEndpointSource query name servers through JNDI; the DNS provider itself
+    // (jdk.naming.dns) is bound as a service of java.naming, so a jlink image must add it.
+    requires java.naming;
     requires static micrometer.core;
 
     exports dev.tether.pool;

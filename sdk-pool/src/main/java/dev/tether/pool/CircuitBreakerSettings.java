@@ -24,8 +24,23 @@ import java.time.Duration;
  *   {@link ReconnectSettings}): a restarted server takes calls as soon as it accepts connections.</li>
  * </ul>
  *
+ * <p>The breaker is the one place that decides whether an endpoint is out ("ejected"). Besides its failure rate
+ * over the window, two outlier rules open it (in the spirit of Envoy's and gRPC's outlier detection, gRFC A50):
+ * <ul>
+ *   <li>{@code consecutiveFailures} attempts failing in a row open it at once, without waiting for
+ *   {@code minimumCalls} (a server that answers every request with garbage is out within a few calls);</li>
+ *   <li>with {@code outlierEjection}, an endpoint whose failure rate over the last window (closed by the maintenance
+ *   thread once the endpoints made 10 attempts each on average; at least 10 of its own) is at least 20% and at
+ *   least three times that of the other endpoints together is opened (a failure rate the whole set shares is not
+ *   an outlier).
+ *   Never more than {@code maxEjectionPercent} of the endpoints (at least one) are opened by this rule.</li>
+ * </ul>
+ * Either way the open period, its growth, its jitter, the half-open probes and the panic threshold are the
+ * breaker's: one decision per endpoint.
+ *
  * <p>Defaults ({@link #defaults()}): enabled, {@code failureRateThreshold} 50%, {@code slowCallRateThreshold}
  * 80% with {@code slowCallDuration} 5s, {@code slidingWindowSize} 50, {@code minimumCalls} 20,
+ * {@code consecutiveFailures} 5, {@code outlierEjection} on with {@code maxEjectionPercent} 50%,
  * {@code openDuration} 1s growing to {@code maxOpenDuration} 30s, {@code halfOpenCalls} 3, {@code panicThreshold}
  * 50%. Failures that say nothing about the endpoint's health (a full pool, a request the codec could not encode,
  * a connect that failed: that is {@link ReconnectSettings}' business) are not counted.
@@ -44,6 +59,9 @@ public final class CircuitBreakerSettings {
     private final int halfOpenCalls;
     private final Duration maxOpenDuration;
     private final float panicThreshold;
+    private final int consecutiveFailures;
+    private final boolean outlierEjection;
+    private final int maxEjectionPercent;
 
     private CircuitBreakerSettings(Builder b) {
         enabled = b.enabled;
@@ -56,6 +74,9 @@ public final class CircuitBreakerSettings {
         halfOpenCalls = b.halfOpenCalls;
         maxOpenDuration = b.maxOpenDuration;
         panicThreshold = b.panicThreshold;
+        consecutiveFailures = b.consecutiveFailures;
+        outlierEjection = b.outlierEjection;
+        maxEjectionPercent = b.maxEjectionPercent;
     }
 
     public static CircuitBreakerSettings defaults() {
@@ -75,7 +96,9 @@ public final class CircuitBreakerSettings {
         return new Builder().enabled(enabled).failureRateThreshold(failureRateThreshold)
                 .slowCallRateThreshold(slowCallRateThreshold).slowCallDuration(slowCallDuration)
                 .slidingWindowSize(slidingWindowSize).minimumCalls(minimumCalls).openDuration(openDuration)
-                .halfOpenCalls(halfOpenCalls).maxOpenDuration(maxOpenDuration).panicThreshold(panicThreshold);
+                .halfOpenCalls(halfOpenCalls).maxOpenDuration(maxOpenDuration).panicThreshold(panicThreshold)
+                .consecutiveFailures(consecutiveFailures).outlierEjection(outlierEjection)
+                .maxEjectionPercent(maxEjectionPercent);
     }
 
     public boolean enabled() { return enabled; }
@@ -110,13 +133,23 @@ public final class CircuitBreakerSettings {
     /** Probe calls let through while half open. */
     public int halfOpenCalls() { return halfOpenCalls; }
 
+    /** Attempts failing in a row that open the breaker at once; 0 turns the rule off. */
+    public int consecutiveFailures() { return consecutiveFailures; }
+
+    /** Whether an endpoint failing far more often than the others is opened (see the class comment). */
+    public boolean outlierEjection() { return outlierEjection; }
+
+    /** The largest share of endpoints (at least one) the outlier rule opens at once. */
+    public int maxEjectionPercent() { return maxEjectionPercent; }
+
     @Override
     public String toString() {
         return "CircuitBreakerSettings[enabled=" + enabled + ", failureRateThreshold=" + failureRateThreshold
                 + "%, slowCallRateThreshold=" + slowCallRateThreshold + "%, slowCallDuration=" + slowCallDuration
                 + ", slidingWindowSize=" + slidingWindowSize + ", minimumCalls=" + minimumCalls + ", openDuration="
                 + openDuration + ", maxOpenDuration=" + maxOpenDuration + ", halfOpenCalls=" + halfOpenCalls + ", panicThreshold="
-                + panicThreshold + "%]";
+                + panicThreshold + "%, consecutiveFailures=" + consecutiveFailures + ", outlierEjection="
+                + outlierEjection + ", maxEjectionPercent=" + maxEjectionPercent + "%]";
     }
 
     /** Builds {@link CircuitBreakerSettings}; each setter rejects a bad value with a message naming it. */
@@ -131,6 +164,9 @@ public final class CircuitBreakerSettings {
         private Duration maxOpenDuration = Duration.ofSeconds(30);
         private int halfOpenCalls = 3;
         private float panicThreshold = 50;
+        private int consecutiveFailures = 5;
+        private boolean outlierEjection = true;
+        private int maxEjectionPercent = 50;
 
         private Builder() {
         }
@@ -183,6 +219,26 @@ public final class CircuitBreakerSettings {
                 throw new IllegalArgumentException("panicThreshold must be a percentage within [0, 100]: " + percent);
             }
             panicThreshold = percent;
+            return this;
+        }
+
+        /** At least 0; 0 turns the consecutive-failures rule off. */
+        public Builder consecutiveFailures(int failures) {
+            consecutiveFailures = atLeast("consecutiveFailures", failures, 0);
+            return this;
+        }
+
+        public Builder outlierEjection(boolean on) {
+            outlierEjection = on;
+            return this;
+        }
+
+        /** A percentage from 1 to 100 of the endpoints. */
+        public Builder maxEjectionPercent(int percent) {
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("maxEjectionPercent must be within [1, 100]: " + percent);
+            }
+            maxEjectionPercent = percent;
             return this;
         }
 

@@ -18,5 +18,7 @@ public enum DestroyReason {
     /** Made with TLS keys or trust older than the connector's current material after a hot reload. */
     TLS_ROTATION,
     /** The client closed. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** Its endpoint was removed from the client's endpoint set; closed when it came back, or at the drain timeout. */
+    ENDPOINT_REMOVED
 }

@@ -61,6 +61,16 @@ final class PooledClient<Req, Resp> implements TetherClient<Req, Resp> {
     }
 
     @Override
+    public void updateEndpoints(java.util.Collection<Endpoint> endpoints) {
+        core.updateEndpoints(endpoints);
+    }
+
+    @Override
+    public java.util.Optional<EndpointSourceStatus> endpointSourceStatus() {
+        return core.endpointSourceStatus();
+    }
+
+    @Override
     public Map<Endpoint, EndpointStats> stats() {
         return core.stats();
     }

@@ -69,8 +69,25 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
     /** Takes one connection for several exchanges; {@code options}' deadline bounds getting it. */
     Lease<Req, Resp> lease(CallOptions options) throws TetherException;
 
-    /** The endpoints this client balances over, in the order given. */
+    /** The endpoints this client balances over now, in the order given (removed ones still draining excluded). */
     List<Endpoint> endpoints();
+
+    /**
+     * Replaces the endpoint set. An endpoint in both the old and the new set keeps its connections, breaker and
+     * statistics. An added one is warmed to {@link PoolSettings#minIdlePerEndpoint()} in the background and
+     * takes its share of calls once warm (at once when there is nothing to warm, or when no other endpoint can
+     * take calls). A removed one gets no new calls; calls and leases in flight on it finish (bounded by
+     * {@link PoolSettings#drainTimeout()}), and its connections are closed, TLS ones with close_notify, as they
+     * come back. With an {@link EndpointSource}, the source's next answer replaces the set again.
+     *
+     * @throws IllegalArgumentException when {@code endpoints} is empty
+     * @throws NullPointerException     when it holds null
+     * @throws IllegalStateException    when the client is closed
+     */
+    void updateEndpoints(java.util.Collection<Endpoint> endpoints);
+
+    /** How the client's {@link EndpointSource} is doing; empty when the client was given fixed endpoints. */
+    java.util.Optional<EndpointSourceStatus> endpointSourceStatus();
 
     /** A snapshot of every endpoint's pool and health, in endpoint order. */
     Map<Endpoint, EndpointStats> stats();
@@ -101,6 +118,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         private LoadBalancing loadBalancing = LoadBalancing.P2C_EWMA;
         private CallOptions defaultCallOptions = CallOptions.defaults();
         private KeepAlivePing<Req, Resp> keepAlivePing;
+        private EndpointSource endpointSource;
         private Executor asyncExecutor;
         private String name = "tether";
         /** The engine's clock; null for the system clock. Package-private: tests in this package drive it by hand. */
@@ -128,6 +146,17 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
         /** Adds several endpoints; calls are balanced over them. */
         public Builder<Req, Resp> endpoints(List<Endpoint> list) {
             list.forEach(this::endpoint);
+            return this;
+        }
+
+        /**
+         * Takes the endpoints from {@code source} instead of a fixed list: asked once by {@link #build()} and then
+         * on its refresh interval (see {@link EndpointSource}). If the first answer fails, the client still starts;
+         * calls wait for endpoints within their deadline (unless they fail fast) while the source is asked again.
+         * Not combined with {@link #endpoint}.
+         */
+        public Builder<Req, Resp> endpointSource(EndpointSource source) {
+            this.endpointSource = Objects.requireNonNull(source, "endpointSource");
             return this;
         }
 
@@ -241,7 +270,8 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
 
         /**
          * Builds and starts the client: its maintenance thread begins, and idle connections are opened in the
-         * background up to {@link PoolSettings#minIdlePerEndpoint()}. Never connects on the calling thread.
+         * background up to {@link PoolSettings#minIdlePerEndpoint()}. Never connects on the calling thread; an
+         * {@link EndpointSource} is asked once on it (bounded by the source's own timeouts).
          *
          * @throws IllegalStateException when no endpoint was given
          * @throws IllegalArgumentException when settings contradict each other, naming the values
@@ -250,8 +280,12 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
          */
         public TetherClient<Req, Resp> build() {
             DependencyGuard.requireSupportedVersions();
-            if (endpoints.isEmpty()) {
-                throw new IllegalStateException("at least one endpoint is required");
+            if (endpoints.isEmpty() && endpointSource == null) {
+                throw new IllegalStateException("at least one endpoint (or an endpoint source) is required");
+            }
+            if (!endpoints.isEmpty() && endpointSource != null) {
+                throw new IllegalStateException("fixed endpoints " + endpoints + " and an endpoint source ("
+                        + endpointSource.description() + ") given: use one or the other");
             }
             if ((long) pool.minIdlePerEndpoint() * endpoints.size() > pool.maxTotal()) {
                 // Warming every endpoint would need more than maxTotal, so endpoints would close each other's
@@ -265,7 +299,7 @@ public interface TetherClient<Req, Resp> extends AutoCloseable {
             KeepAlivePing<Req, Resp> ping = keepAlivePing != null ? keepAlivePing : codec.keepAlivePing().orElse(null);
             return new PooledClient<>(new ClientCore<>(new ClientCore.Config<>(name, List.copyOf(endpoints), codec,
                     effective, transport, pool, retry, breaker, reconnect, loadBalancing, defaultCallOptions, ping,
-                    List.copyOf(listeners), asyncExecutor, time)), defaultCallOptions);
+                    List.copyOf(listeners), asyncExecutor, time, endpointSource)), defaultCallOptions);
         }
     }
 }

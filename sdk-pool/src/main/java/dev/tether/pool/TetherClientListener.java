@@ -3,6 +3,7 @@ package dev.tether.pool;
 import dev.tether.core.Endpoint;
 import dev.tether.core.TetherException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Receives a client's lifecycle events, for metrics or logs of your own. Every method has an empty default, so
@@ -45,5 +46,16 @@ public interface TetherClientListener {
 
     /** An unreachable endpoint accepted a connection again after {@code downFor} and {@code failedConnects} failures. */
     default void endpointReachable(Endpoint endpoint, Duration downFor, int failedConnects) {
+    }
+
+    /**
+     * The endpoint set changed ({@link TetherClient#updateEndpoints} or an {@link EndpointSource} answer):
+     * {@code added} are warmed and then take calls, {@code removed} take no new calls and close once drained.
+     */
+    default void endpointsChanged(List<Endpoint> added, List<Endpoint> removed) {
+    }
+
+    /** The endpoint source failed or answered with no endpoints; the client keeps serving {@code keeping}. */
+    default void endpointSourceFailed(String source, Exception error, List<Endpoint> keeping) {
     }
 }

@@ -110,7 +110,7 @@ class DocumentedDefaultsTest {
     @Test
     void aClientNeedsAnEndpoint() {
         assertThatThrownBy(() -> TetherClient.builder(dev.tether.pool.testing.Clients.CODEC).build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("at least one endpoint is required");
+                .isInstanceOf(IllegalStateException.class).hasMessage("at least one endpoint (or an endpoint source) is required");
         assertThatThrownBy(() -> TetherClient.builder(dev.tether.pool.testing.Clients.CODEC)
                 .endpoint("127.0.0.1:1").endpoint("127.0.0.1:1"))
                 .hasMessage("endpoint given twice: 127.0.0.1:1");

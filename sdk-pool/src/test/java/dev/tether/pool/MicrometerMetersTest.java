@@ -165,6 +165,16 @@ class MicrometerMetersTest {
         }
 
         @Override
+        public void updateEndpoints(java.util.Collection<Endpoint> endpoints) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<dev.tether.pool.EndpointSourceStatus> endpointSourceStatus() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
         public String call(String request) {
             throw new UnsupportedOperationException();
         }

@@ -43,7 +43,11 @@ class ReuseCheckTest {
         try (JunkAfterReplyServer server = new JunkAfterReplyServer();
              TetherClient<String, String> client = TetherClient.builder(Clients.CODEC)
                      .endpoint(dev.tether.core.Endpoint.of("127.0.0.1", server.port()))
-                     .connector(recording(SocketConnector.create(), last)).build()) {
+                     .connector(recording(SocketConnector.create(), last))
+                     // The reuse check is under test: background maintenance checking the idle connection could
+                     // find the junk first (and close it while the test waits for the bytes), so it stays out.
+                     .pool(PoolSettings.builder().maintenanceInterval(Duration.ofHours(1)).build())
+                     .build()) {
             for (int i = 0; i < 20; i++) {
                 assertThat(client.call("echo " + i)).isEqualTo(String.valueOf(i));
                 server.sendJunkNow();

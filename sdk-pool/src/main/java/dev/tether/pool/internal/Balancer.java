@@ -17,34 +17,44 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link CallState#permitted} records whether the attempt holds a permission the caller must settle.
  */
 final class Balancer {
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
     private final LoadBalancing strategy;
     private final float panicThreshold;
     private final AtomicInteger next = new AtomicInteger();
     private final TimeSource time;
 
-    Balancer(EndpointPool[] pools, LoadBalancing strategy, float panicThreshold, TimeSource time) {
-        this.pools = pools;
+    Balancer(EndpointSet set, LoadBalancing strategy, float panicThreshold, TimeSource time) {
+        this.set = set;
         this.strategy = strategy;
         this.panicThreshold = panicThreshold;
         this.time = time;
     }
 
-    /** Whether calls must report their latency ({@link EndpointPool#latency}): only P2C with several endpoints reads it. */
+    /** Whether calls counted in flight must also report their latency ({@link EndpointPool#latency}): P2C reads it. */
     boolean tracksLatency() {
-        return strategy == LoadBalancing.P2C_EWMA && pools.length > 1;
+        return strategy == LoadBalancing.P2C_EWMA;
     }
 
     /**
      * The endpoint for the next attempt of {@code st}, or null when no endpoint is reachable (the caller then
-     * waits for one, or fails fast).
+     * waits for one, or fails fast). Serving endpoints first; endpoints still warming only when none of those
+     * can take the call.
      *
      * @throws CircuitOpenException only with a panic threshold of 0, when every reachable endpoint's breaker refuses
      */
     EndpointPool pick(CallState st) throws CircuitOpenException {
+        EndpointSet.View v = set.view();
+        EndpointPool chosen = pickAmong(v.serving, st);
+        if (chosen == null && v.warming.length > 0) {
+            chosen = pickAmong(v.warming, st);
+        }
+        return chosen;
+    }
+
+    private EndpointPool pickAmong(EndpointPool[] pools, CallState st) throws CircuitOpenException {
         st.permitted = false;
-        if (pools.length == 1) {
-            return pickOnly(st);
+        if (pools.length <= 1) {
+            return pools.length == 0 ? null : pickOnly(pools[0], st);
         }
         EndpointPool avoid = st.lastFailed;
         int up = 0;
@@ -67,8 +77,8 @@ final class Balancer {
                 : Math.floorMod(next.getAndIncrement(), pools.length);
         boolean panic = panicThreshold > 0 && healthy * 100f < panicThreshold * pools.length;
         if (!panic) {
-            EndpointPool chosen = choose(start, avoid, true);
-            if (chosen == null && avoid != null && avoid.health.isUp() && avoid.tryPermission()) {
+            EndpointPool chosen = choose(pools, start, avoid, true);
+            if (chosen == null && avoid != null && contains(pools, avoid) && avoid.health.isUp() && avoid.tryPermission()) {
                 chosen = avoid;
             }
             if (chosen != null) {
@@ -76,13 +86,13 @@ final class Balancer {
                 return chosen;
             }
             if (panicThreshold == 0) {
-                throw allOpen();
+                throw allOpen(pools);
             }
             // Every reachable endpoint refused this one call (its half-open probes are all out): send it anyway.
         }
-        EndpointPool chosen = choose(start, avoid, false);
+        EndpointPool chosen = choose(pools, start, avoid, false);
         if (chosen == null) {
-            chosen = avoid != null && avoid.health.isUp() ? avoid : firstUp(start);
+            chosen = avoid != null && contains(pools, avoid) && avoid.health.isUp() ? avoid : firstUp(pools, start);
             if (chosen == null) {
                 return null; // went down since counted
             }
@@ -92,20 +102,28 @@ final class Balancer {
         return chosen;
     }
 
+    private static boolean contains(EndpointPool[] pools, EndpointPool p) {
+        for (EndpointPool q : pools) {
+            if (q == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One endpoint: the common case, kept to two reads. Its breaker only refuses with a panic threshold of 0. */
-    private EndpointPool pickOnly(CallState st) throws CircuitOpenException {
-        EndpointPool only = pools[0];
+    private EndpointPool pickOnly(EndpointPool only, CallState st) throws CircuitOpenException {
         if (!only.health.isUp()) {
             return null;
         }
         st.permitted = only.tryPermission();
         if (!st.permitted && panicThreshold == 0) {
-            throw allOpen();
+            throw allOpen(new EndpointPool[] {only});
         }
         return only;
     }
 
-    private EndpointPool firstUp(int start) {
+    private static EndpointPool firstUp(EndpointPool[] pools, int start) {
         for (int i = 0; i < pools.length; i++) {
             EndpointPool p = pools[(start + i) % pools.length];
             if (p.health.isUp()) {
@@ -115,15 +133,15 @@ final class Balancer {
         return null;
     }
 
-    private EndpointPool choose(int start, EndpointPool avoid, boolean needPermission) {
+    private EndpointPool choose(EndpointPool[] pools, int start, EndpointPool avoid, boolean needPermission) {
         return switch (strategy) {
-            case ROUND_ROBIN -> roundRobin(start, avoid, needPermission);
-            case LEAST_IN_FLIGHT -> leastInFlight(start, avoid, needPermission);
-            case P2C_EWMA -> powerOfTwoChoices(avoid, needPermission);
+            case ROUND_ROBIN -> roundRobin(pools, start, avoid, needPermission);
+            case LEAST_IN_FLIGHT -> leastInFlight(pools, start, avoid, needPermission);
+            case P2C_EWMA -> powerOfTwoChoices(pools, avoid, needPermission);
         };
     }
 
-    private CircuitOpenException allOpen() {
+    private static CircuitOpenException allOpen(EndpointPool[] pools) {
         long soonest = Long.MAX_VALUE;
         for (EndpointPool p : pools) {
             soonest = Math.min(soonest, p.nanosUntilProbe());
@@ -131,7 +149,7 @@ final class Balancer {
         return new CircuitOpenException(Arrays.asList(pools), Duration.ofNanos(soonest));
     }
 
-    private EndpointPool roundRobin(int start, EndpointPool avoid, boolean needPermission) {
+    private static EndpointPool roundRobin(EndpointPool[] pools, int start, EndpointPool avoid, boolean needPermission) {
         for (int i = 0; i < pools.length; i++) {
             EndpointPool p = pools[(start + i) % pools.length];
             if (p != avoid && p.health.isUp() && (!needPermission || p.tryPermission())) {
@@ -141,29 +159,30 @@ final class Balancer {
         return null;
     }
 
-    private EndpointPool leastInFlight(int start, EndpointPool avoid, boolean needPermission) {
+    private static EndpointPool leastInFlight(EndpointPool[] pools, int start, EndpointPool avoid, boolean needPermission) {
         boolean[] refused = new boolean[pools.length];
         for (int round = 0; round < pools.length; round++) {
-            EndpointPool best = null;
+            int best = -1;
             int bestLoad = Integer.MAX_VALUE;
             for (int i = 0; i < pools.length; i++) {
-                EndpointPool p = pools[(start + i) % pools.length];
-                if (p == avoid || refused[p.index] || !p.health.isUp()) {
+                int at = (start + i) % pools.length;
+                EndpointPool p = pools[at];
+                if (p == avoid || refused[at] || !p.health.isUp()) {
                     continue;
                 }
                 int load = p.inFlight.get();
                 if (load < bestLoad) {
-                    best = p;
+                    best = at;
                     bestLoad = load;
                 }
             }
-            if (best == null) {
+            if (best < 0) {
                 return null;
             }
-            if (!needPermission || best.tryPermission()) {
-                return best;
+            if (!needPermission || pools[best].tryPermission()) {
+                return pools[best];
             }
-            refused[best.index] = true;
+            refused[best] = true;
         }
         return null;
     }
@@ -176,42 +195,35 @@ final class Balancer {
      * expected wait (latency average times calls in flight plus this one), else the one with fewer calls in
      * flight, is asked for permission. One that refuses is left out and the draw repeated.
      */
-    private EndpointPool powerOfTwoChoices(EndpointPool avoid, boolean needPermission) {
+    private EndpointPool powerOfTwoChoices(EndpointPool[] pools, EndpointPool avoid, boolean needPermission) {
         int[] eligible = new int[pools.length];
         boolean[] refused = new boolean[pools.length];
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         long now = time.nanoTime();
         for (int round = 0; round < pools.length; round++) {
             int n = 0;
-            for (EndpointPool p : pools) {
-                if (p != avoid && !refused[p.index] && p.health.isUp()) {
-                    eligible[n++] = p.index;
+            for (int i = 0; i < pools.length; i++) {
+                EndpointPool p = pools[i];
+                if (p != avoid && !refused[i] && p.health.isUp()) {
+                    eligible[n++] = i;
                 }
             }
             if (n == 0) {
                 return null;
             }
-            EndpointPool best = pools[eligible[random.nextInt(n)]];
+            int first = random.nextInt(n);
+            int best = eligible[first];
             if (n > 1) {
                 int second = random.nextInt(n - 1);
-                EndpointPool other = pools[eligible[second >= indexOf(eligible, n, best.index) ? second + 1 : second]];
-                best = cheaper(best, other, now);
+                int other = eligible[second >= first ? second + 1 : second];
+                best = pools[other] == cheaper(pools[best], pools[other], now) ? other : best;
             }
-            if (!needPermission || best.tryPermission()) {
-                return best;
+            if (!needPermission || pools[best].tryPermission()) {
+                return pools[best];
             }
-            refused[best.index] = true;
+            refused[best] = true;
         }
         return null;
-    }
-
-    private static int indexOf(int[] values, int n, int value) {
-        for (int i = 0; i < n; i++) {
-            if (values[i] == value) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**

@@ -12,7 +12,6 @@ import dev.tether.pool.DestroyReason;
 import dev.tether.pool.PoolExhaustedException;
 import dev.tether.pool.internal.jfr.CallEvent;
 import dev.tether.pool.internal.jfr.TetherEvents;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,31 +29,25 @@ final class CallLoop<Req, Resp> {
 
     private final String clientName;
     private final Codec<Req, Resp> codec;
-    private final Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint;
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
     private final Reachability reachability;
     private final ConnectionPool<Req, Resp> pool;
     private final RetryRules rules;
     private final TimeSource time;
-    /** Whether successful calls feed their endpoint's latency average (the P2C balancer with several endpoints). */
-    private final boolean trackLatency;
     /**
-     * Whether endpoints count their calls in flight: only a balancer choosing among several reads the count, so a
-     * one-endpoint client saves two atomic updates per call (its stats take the client's count of calls instead).
+     * Whether successful calls counted in flight feed their endpoint's latency average (the P2C balancer; a call is
+     * counted only while the client has several endpoints, see {@link EndpointSet.View#countsInFlight}).
      */
-    final boolean countInFlight;
+    private final boolean trackLatency;
     /** Shared connections for calls that may share one; null when pipelining is off. */
     Pipelines<Req, Resp> pipelines;
 
-    CallLoop(String clientName, Codec<Req, Resp> codec, Map<dev.tether.core.Endpoint, EndpointPool> byEndpoint,
-             EndpointPool[] pools, Reachability reachability, ConnectionPool<Req, Resp> pool, RetryRules rules,
-             TimeSource time, boolean trackLatency) {
+    CallLoop(String clientName, Codec<Req, Resp> codec, EndpointSet set, Reachability reachability,
+             ConnectionPool<Req, Resp> pool, RetryRules rules, TimeSource time, boolean trackLatency) {
         this.trackLatency = trackLatency;
-        this.countInFlight = pools.length > 1;
         this.clientName = clientName;
         this.codec = codec;
-        this.byEndpoint = byEndpoint;
-        this.pools = pools;
+        this.set = set;
         this.reachability = reachability;
         this.pool = pool;
         this.rules = rules;
@@ -72,7 +65,7 @@ final class CallLoop<Req, Resp> {
                 TetherEvents.callEnded(event, clientName, st.attempts + 1, st.idempotent, null);
                 return result;
             } catch (TetherException failure) {
-                EndpointPool failedOn = failure.endpoint() == null ? null : byEndpoint.get(failure.endpoint());
+                EndpointPool failedOn = failure.endpoint() == null ? null : set.view().byEndpoint.get(failure.endpoint());
                 st.failed(failedOn, failure);
                 long backoff = rules.backoffBeforeRetry(st, failedOn, failure);
                 if (backoff < 0) {
@@ -114,22 +107,26 @@ final class CallLoop<Req, Resp> {
      * count and settles the breaker.
      */
     Resp exchange(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+        // Read while the call owns the connection: once given back, another caller may own it and set its own.
+        // A shared connection has several calls at once: each remembers its own.
+        boolean counted = st.pipeline != null ? st.countedShared : pc.countedInFlight;
         try {
-            return exchangeOn(pc, request, st);
+            return exchangeOn(pc, request, st, counted);
         } finally {
-            if (countInFlight) {
+            if (counted) {
                 pc.endpoint.inFlight.decrement();
             }
         }
     }
 
-    private Resp exchangeOn(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+    private Resp exchangeOn(PooledConnection<Req, Resp> pc, Req request, CallState st, boolean counted)
+            throws TetherException {
         if (st.pipeline != null) {
-            return exchangeShared(pc, request, st);
+            return exchangeShared(pc, request, st, counted);
         }
         EndpointPool ep = pc.endpoint;
         long start = time.nanoTime();
-        if (st.deadline.isExpired()) {
+        if (st.deadline.nanoTime() - start <= 0) {
             // The deadline passed while the connection was found or checked. The write would refuse at once
             // and the untouched, healthy connection would then be destroyed as broken: give it back instead.
             pool.release(pc, null);
@@ -150,21 +147,24 @@ final class CallLoop<Req, Resp> {
             releasePermission(ep, st);
             throw e;
         }
-        pool.release(pc, null);
-        if (st.permitted || trackLatency) {
-            long end = time.nanoTime();
-            if (st.permitted) {
-                ep.recordSuccess(end - start);
-            }
+        // One clock read for the connection's last use, the breaker's duration and the latency average.
+        long end = time.nanoTime();
+        pool.release(pc, null, end);
+        if (counted) {
+            ep.outcomesOk.increment();
             if (trackLatency) {
                 ep.latency.record(end - start, end);
             }
+        }
+        if (st.permitted) {
+            ep.recordSuccess(end - start);
         }
         return checked(response);
     }
 
     /** {@link #exchangeOn} on a shared connection: the {@link Pipeline} decides the connection's fate. */
-    private Resp exchangeShared(PooledConnection<Req, Resp> pc, Req request, CallState st) throws TetherException {
+    private Resp exchangeShared(PooledConnection<Req, Resp> pc, Req request, CallState st, boolean counted)
+            throws TetherException {
         @SuppressWarnings("unchecked")
         Pipeline<Req, Resp> pipeline = (Pipeline<Req, Resp>) st.pipeline;
         st.pipeline = null; // a retry joins again
@@ -180,14 +180,15 @@ final class CallLoop<Req, Resp> {
             releasePermission(ep, st);
             throw e;
         }
-        if (st.permitted || trackLatency) {
-            long end = time.nanoTime();
-            if (st.permitted) {
-                ep.recordSuccess(end - start);
-            }
+        long end = time.nanoTime();
+        if (counted) {
+            ep.outcomesOk.increment();
             if (trackLatency) {
                 ep.latency.record(end - start, end);
             }
+        }
+        if (st.permitted) {
+            ep.recordSuccess(end - start);
         }
         return checked(response);
     }
@@ -211,17 +212,27 @@ final class CallLoop<Req, Resp> {
      */
     private PooledConnection<Req, Resp> acquire(CallState st, long start) throws TetherException {
         while (true) {
-            if (st.deadline.remainingNanos() <= 0) {
+            // {@code start} was read just now (the call's start, or after a wait): no second clock read.
+            if (st.deadline.nanoTime() - start <= 0) {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);
-            if (countInFlight) {
+            // Decided per call and remembered on the connection, so the set changing meanwhile cannot unbalance it.
+            boolean count = set.view().countsInFlight;
+            if (count) {
                 ep.inFlight.increment();
             }
             try {
-                return st.shared ? pipelines.join(ep, st, start) : pool.acquire(ep, st.deadline, start);
+                if (st.shared) {
+                    PooledConnection<Req, Resp> shared = pipelines.join(ep, st, start);
+                    st.countedShared = count;
+                    return shared;
+                }
+                PooledConnection<Req, Resp> pc = pool.acquire(ep, st.deadline, start);
+                pc.countedInFlight = count;
+                return pc;
             } catch (TetherException e) {
-                if (countInFlight) {
+                if (count) {
                     ep.inFlight.decrement();
                 }
                 if (isReachabilityFailure(e)) {
@@ -233,7 +244,7 @@ final class CallLoop<Req, Resp> {
                 settle(ep, e, start, st);
                 throw e;
             } catch (RuntimeException | Error e) {
-                if (countInFlight) {
+                if (count) {
                     ep.inFlight.decrement();
                 }
                 // An unsettled permission of a half-open breaker would keep it refusing for good.
@@ -252,7 +263,7 @@ final class CallLoop<Req, Resp> {
     /** The deadline passed before an attempt could start: waiting for an endpoint, queued, or backing off. */
     private TetherException deadlinePassed(CallState st) {
         if (st.lastConnectFailure != null) {
-            for (EndpointPool p : pools) {
+            for (EndpointPool p : set.view().candidates) {
                 if (!p.health.isUp()) {
                     return reachability.unavailable(st, p);
                 }

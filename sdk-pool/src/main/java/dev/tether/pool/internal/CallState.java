@@ -22,6 +22,8 @@ final class CallState {
     boolean shared;
     /** The shared connection the current attempt joined ({@link Pipelines#join}); null otherwise. */
     Pipeline<?, ?> pipeline;
+    /** Whether the current shared attempt counts in its endpoint's in-flight figure (as a connection's flag does). */
+    boolean countedShared;
 
     CallState(Deadline deadline, boolean idempotent, boolean waitForReady) {
         this.deadline = deadline;

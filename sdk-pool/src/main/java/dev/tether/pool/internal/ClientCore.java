@@ -49,13 +49,18 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
                                     CircuitBreakerSettings breaker, ReconnectSettings reconnect,
                                     LoadBalancing loadBalancing,
                                     CallOptions defaultCallOptions, KeepAlivePing<Req, Resp> ping,
-                                    List<TetherClientListener> listeners, Executor asyncExecutor, TimeSource time) {
+                                    List<TetherClientListener> listeners, Executor asyncExecutor, TimeSource time,
+                                    dev.tether.pool.EndpointSource endpointSource) {
     }
 
     private final Config<Req, Resp> config;
     private final String name;
     private final TimeSource time;
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
+    private final Listeners listeners;
+    private final Backoff reconnectBackoff;
+    private final Reachability reachability;
+    private final EndpointRefresher refresher;
     private final Capacity capacity;
     private final Connections<Req, Resp> connections;
     private final ConnectionPool<Req, Resp> pool;
@@ -72,32 +77,11 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         this.config = config;
         this.name = config.name();
         this.time = config.time() != null ? config.time() : new SystemTime(name + "-pool-maintenance");
-        Listeners listeners = new Listeners(config.listeners());
+        this.listeners = new Listeners(config.listeners());
         PoolSettings ps = config.pool();
-        List<Endpoint> endpoints = config.endpoints();
-        this.pools = new EndpointPool[endpoints.size()];
-        Map<Endpoint, EndpointPool> byEndpoint = new LinkedHashMap<>();
         ReconnectSettings rs = config.reconnect();
-        Backoff reconnectBackoff = new Backoff(rs.initialBackoff(), rs.multiplier(), rs.jitter(), rs.maxBackoff(),
+        this.reconnectBackoff = new Backoff(rs.initialBackoff(), rs.multiplier(), rs.jitter(), rs.maxBackoff(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        for (int i = 0; i < pools.length; i++) {
-            pools[i] = new EndpointPool(endpoints.get(i), i, config.breaker(), name, listeners, time, reconnectBackoff);
-            byEndpoint.put(endpoints.get(i), pools[i]);
-        }
-        Balancer balancer = new Balancer(pools, config.loadBalancing(), config.breaker().panicThreshold(), time);
-        Reachability reachability = new Reachability(name, pools, balancer, listeners, time);
-        this.capacity = new Capacity(ps.maxPerEndpoint(), ps.maxTotal());
-        this.connections = new Connections<>(config.connector(), config.codec(), config.ping(), time,
-                config.transport().connectTimeout(), ps, listeners, reachability, capacity);
-        this.pool = new ConnectionPool<>(name, pools, connections, capacity, time, ps.lifo(), ps.acquireTimeout(),
-                ps.maxPerEndpoint());
-        this.calls = new CallLoop<>(name, config.codec(), Map.copyOf(byEndpoint), pools, reachability, pool,
-                new RetryRules(config.retry(), listeners, time), time, balancer.tracksLatency());
-        this.pipelines = ps.pipelineDepth() > 1 && config.codec().repliesInOrder()
-                ? new Pipelines<>(pool, time, ps.pipelineDepth(), ps.pipelineMaxQueuedBytes(), ps.acquireTimeout(),
-                        ps.maxPerEndpoint())
-                : null;
-        calls.pipelines = pipelines;
         this.lifecycle = new Lifecycle(name, time);
         if (config.asyncExecutor() != null) {
             this.async = config.asyncExecutor();
@@ -106,11 +90,50 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
             this.ownedAsync = AsyncExecutors.create(name + "-call", Math.max(2, ps.maxTotal()));
             this.async = ownedAsync;
         }
-        this.maintenance = new Maintenance<>(ps, pools, pool, connections, capacity, time, async);
+        List<Endpoint> endpoints = config.endpoints();
+        if (config.endpointSource() != null) {
+            this.refresher = new EndpointRefresher(name, config.endpointSource(), time, async, listeners,
+                    this::applyEndpoints);
+            endpoints = refresher.first();
+        } else {
+            this.refresher = null;
+        }
+        List<EndpointPool> initial = new java.util.ArrayList<>();
+        for (Endpoint e : endpoints) {
+            initial.add(newEndpointPool(e));
+        }
+        this.set = new EndpointSet(initial);
+        Balancer balancer = new Balancer(set, config.loadBalancing(), config.breaker().panicThreshold(), time);
+        this.reachability = new Reachability(name, set, balancer, listeners, time);
+        if (refresher != null) {
+            reachability.noEndpointsBy(refresher::noEndpoints);
+        }
+        this.capacity = new Capacity(ps.maxPerEndpoint(), ps.maxTotal());
+        this.connections = new Connections<>(config.connector(), config.codec(), config.ping(), time,
+                config.transport().connectTimeout(), ps, listeners, reachability, capacity);
+        this.pool = new ConnectionPool<>(name, set, connections, capacity, time, ps.lifo(), ps.acquireTimeout(),
+                ps.maxPerEndpoint());
+        this.calls = new CallLoop<>(name, config.codec(), set, reachability, pool,
+                new RetryRules(config.retry(), listeners, time), time, balancer.tracksLatency());
+        this.pipelines = ps.pipelineDepth() > 1 && config.codec().repliesInOrder()
+                ? new Pipelines<>(pool, time, ps.pipelineDepth(), ps.pipelineMaxQueuedBytes(), ps.acquireTimeout(),
+                        ps.maxPerEndpoint())
+                : null;
+        calls.pipelines = pipelines;
+        this.maintenance = new Maintenance<>(ps, set, pool, connections, capacity, time, async,
+                reachability::endpointsChanged, new OutlierDetector(name, config.breaker()));
         reachability.probesBy(maintenance::scheduleProbe);
         this.leaks = new LeakDetector(ps.leakDetectionThreshold(), time, listeners);
         maintenance.start();
-        LOG.debug("client {} started for {} with {}", name, endpoints, ps);
+        if (refresher != null) {
+            refresher.start();
+        }
+        LOG.debug("client {} started for {} with {}", name,
+                refresher != null ? config.endpointSource().description() + " " + endpoints : endpoints, ps);
+    }
+
+    private EndpointPool newEndpointPool(Endpoint endpoint) {
+        return new EndpointPool(endpoint, config.breaker(), name, listeners, time, reconnectBackoff);
     }
 
     // ---- calls ---------------------------------------------------------------------------------------------
@@ -201,10 +224,12 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     /** Called once by a closing lease, with the stripe its call was admitted on. */
     @Override
     public void leaseClosed(PooledConnection<Req, Resp> pc, DestroyReason discard, int stripe) {
+        // Read while the lease owns the connection: once given back, another caller may own it.
+        boolean counted = pc.countedInFlight;
         try {
             pool.release(pc, discard);
         } finally {
-            if (calls.countInFlight) {
+            if (counted) {
                 pc.endpoint.inFlight.decrement();
             }
             lifecycle.exit(stripe);
@@ -227,6 +252,9 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         if (!lifecycle.beginClose()) {
             return;
         }
+        if (refresher != null) {
+            refresher.stop();
+        }
         boolean quiet = lifecycle.drain(config.pool().drainTimeout().toNanos());
         maintenance.stop();
         pool.close();
@@ -247,6 +275,11 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         LOG.debug("client {} closed", name);
     }
 
+    /** Background endpoint-source refreshes finished so far (each with the next one scheduled): for tests. */
+    public long completedEndpointRefreshes() {
+        return refresher == null ? 0 : refresher.completedRefreshes();
+    }
+
     /** Runs one maintenance pass now, on the calling thread: for tests that move the clock by hand. */
     public void runMaintenance() {
         maintenance.runOnce();
@@ -255,16 +288,66 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
     // ---- views ---------------------------------------------------------------------------------------------
 
     public List<Endpoint> endpoints() {
-        return config.endpoints();
+        return set.view().endpoints();
+    }
+
+    /** Replaces the endpoint set (see {@code TetherClient#updateEndpoints}). */
+    public void updateEndpoints(java.util.Collection<Endpoint> endpoints) {
+        Objects.requireNonNull(endpoints, "endpoints");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("the endpoint set must not be empty");
+        }
+        for (Endpoint e : endpoints) {
+            Objects.requireNonNull(e, "an endpoint in " + endpoints + " is null");
+        }
+        if (!lifecycle.isAcceptingCalls()) {
+            throw new IllegalStateException("client " + name + " is closed");
+        }
+        applyEndpoints(List.copyOf(endpoints));
+    }
+
+    /** Makes {@code endpoints} the set: added ones warm, removed ones drain (see {@link EndpointSet}). */
+    private void applyEndpoints(List<Endpoint> endpoints) {
+        if (set == null) {
+            return; // the source's first answer, taken by the constructor
+        }
+        PoolSettings ps = config.pool();
+        EndpointSet.Change change = set.update(endpoints, this::newEndpointPool, ps.minIdlePerEndpoint() > 0,
+                time.nanoTime());
+        if (change.isEmpty()) {
+            return;
+        }
+        for (EndpointPool removed : change.removed()) {
+            pool.closeIdle(removed, DestroyReason.ENDPOINT_REMOVED);
+        }
+        for (EndpointPool added : change.added()) {
+            maintenance.warmNow(added);
+        }
+        List<Endpoint> added = change.added().stream().map(p -> p.endpoint).toList();
+        List<Endpoint> removed = change.removed().stream().map(p -> p.endpoint).toList();
+        LOG.info("client {}: endpoints now {} (added {}, removed {}{})", name, set.view().endpoints(), added,
+                removed, removed.isEmpty() ? "" : ", draining within " + ps.drainTimeout());
+        int candidates = set.view().candidates.length;
+        if ((long) ps.minIdlePerEndpoint() * candidates > ps.maxTotal()) {
+            LOG.warn("client {}: minIdlePerEndpoint {} for {} endpoints needs more than maxTotal {}; endpoints will "
+                    + "keep fewer idle connections", name, ps.minIdlePerEndpoint(), candidates, ps.maxTotal());
+        }
+        listeners.endpointsChanged(added, removed);
+        reachability.endpointsChanged();
+    }
+
+    public Optional<dev.tether.pool.EndpointSourceStatus> endpointSourceStatus() {
+        return refresher == null ? Optional.empty() : Optional.of(refresher.status(set.view().endpoints()));
     }
 
     public Map<Endpoint, EndpointStats> stats() {
         Map<Endpoint, EndpointStats> out = new LinkedHashMap<>();
-        for (EndpointPool ep : pools) {
+        EndpointSet.View view = set.view();
+        for (EndpointPool ep : view.all) {
             int idle = ep.idleCount();
             long[] shared = pipelines == null ? new long[4] : pipelines.figures(ep);
             out.put(ep.endpoint, new EndpointStats(ep.endpoint, Math.max(0, ep.live.size() - idle), idle,
-                    ep.waiters.size(), calls.countInFlight ? ep.inFlight.get() : lifecycle.inProgressCount(),
+                    ep.waiters.size(), inFlightOf(ep, view),
                     ep.created.sum(), ep.destroyedByReason(), ep.acquires.sum(),
                     ep.reuses(), ep.retries.sum(), Duration.ofNanos(ep.acquireMicrosAt(50) * 1000),
                     Duration.ofNanos(ep.acquireMicrosAt(99) * 1000), Duration.ofNanos(ep.acquireMicrosMax() * 1000),
@@ -272,6 +355,15 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
                     shared[2], shared[3]));
         }
         return out;
+    }
+
+    /**
+     * Calls in flight on {@code ep}. With one endpoint taking calls they are not counted per endpoint (see
+     * {@link EndpointSet.View#countsInFlight}): the client's own count of calls is that endpoint's.
+     */
+    private int inFlightOf(EndpointPool ep, EndpointSet.View view) {
+        return view.countsInFlight || view.candidates.length == 0 || view.candidates[0] != ep
+                ? ep.inFlight.get() : lifecycle.inProgressCount();
     }
 
     /** Retries the budget refused so far, for the metrics binder. */
@@ -290,6 +382,6 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
 
     @Override
     public String toString() {
-        return "TetherClient[" + name + ", " + config.endpoints() + ", " + lifecycle + "]";
+        return "TetherClient[" + name + ", " + set.view().endpoints() + ", " + lifecycle + "]";
     }
 }

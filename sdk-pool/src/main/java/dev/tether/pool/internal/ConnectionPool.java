@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionPool<Req, Resp> {
     private final String clientName;
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
     private final Connections<Req, Resp> connections;
     private final Capacity capacity;
     private final TimeSource time;
@@ -33,10 +33,10 @@ final class ConnectionPool<Req, Resp> {
     private final AtomicInteger waitingForRoomElsewhere = new AtomicInteger();
     private volatile boolean closed;
 
-    ConnectionPool(String clientName, EndpointPool[] pools, Connections<Req, Resp> connections, Capacity capacity,
+    ConnectionPool(String clientName, EndpointSet set, Connections<Req, Resp> connections, Capacity capacity,
                    TimeSource time, boolean lifo, Duration acquireTimeout, int maxPerEndpoint) {
         this.clientName = clientName;
-        this.pools = pools;
+        this.set = set;
         this.connections = connections;
         this.capacity = capacity;
         this.time = time;
@@ -51,6 +51,9 @@ final class ConnectionPool<Req, Resp> {
      * @param start when the caller began (its clock read, reused here)
      */
     PooledConnection<Req, Resp> acquire(EndpointPool ep, Deadline deadline, long start) throws TetherException {
+        if (ep.draining) {
+            throw removed(ep);
+        }
         if (ep.waiters.isEmpty()) {
             PooledConnection<Req, Resp> pc = takeIdle(ep, start);
             if (pc != null) {
@@ -71,6 +74,9 @@ final class ConnectionPool<Req, Resp> {
      * wait for room on a shared connection instead of queueing behind exclusive callers.
      */
     PooledConnection<Req, Resp> tryAcquire(EndpointPool ep, Deadline deadline, long now) throws TetherException {
+        if (ep.draining) {
+            throw removed(ep);
+        }
         if (!ep.waiters.isEmpty()) {
             return null;
         }
@@ -166,6 +172,12 @@ final class ConnectionPool<Req, Resp> {
                     }
                     continue;
                 }
+                if (ep.draining) {
+                    if (ep.waiters.leave(w)) {
+                        throw removed(ep);
+                    }
+                    continue;
+                }
                 // Queued now: a release that saw nobody waiting made its connection idle, so look once more.
                 PooledConnection<Req, Resp> pc = takeIdle(ep, time.nanoTime());
                 if (pc != null) {
@@ -254,7 +266,7 @@ final class ConnectionPool<Req, Resp> {
      * because the client as a whole is full gets the room. False when no other endpoint has one idle.
      */
     private boolean closeIdleElsewhere(EndpointPool ep) {
-        for (EndpointPool other : pools) {
+        for (EndpointPool other : set.view().all) {
             if (other == ep) {
                 continue;
             }
@@ -278,12 +290,17 @@ final class ConnectionPool<Req, Resp> {
      * recorded, unread bytes, a broken or closed connection, a closed client) is destroyed.
      */
     void release(PooledConnection<Req, Resp> pc, DestroyReason discard) {
+        release(pc, discard, discard == null ? time.nanoTime() : 0);
+    }
+
+    /** {@link #release(PooledConnection, DestroyReason)} with the clock already read by the caller. */
+    void release(PooledConnection<Req, Resp> pc, DestroyReason discard, long now) {
         if (discard != null || closed || !pc.connection.isOpen() || pc.connection.isBroken()
                 || pc.framed.hasBufferedInput()) {
             destroy(pc, discard != null ? discard : closed ? DestroyReason.SHUTDOWN : DestroyReason.BROKEN);
             return;
         }
-        pc.lastUsedNanos = time.nanoTime();
+        pc.lastUsedNanos = now;
         offer(pc.endpoint, pc);
     }
 
@@ -297,6 +314,11 @@ final class ConnectionPool<Req, Resp> {
      * back connections that rested) as the least recently used, so reuse order follows real use.
      */
     void offer(EndpointPool ep, PooledConnection<Req, Resp> pc, boolean leastRecentlyUsed) {
+        if (ep.draining) {
+            // Removed from the set: a connection coming back is closed (close_notify for TLS), not reused.
+            destroy(pc, DestroyReason.ENDPOINT_REMOVED);
+            return;
+        }
         if (!ep.waiters.isEmpty() && ep.waiters.handOff(pc)) {
             return;
         }
@@ -346,7 +368,7 @@ final class ConnectionPool<Req, Resp> {
         if (ep.waiters.wakeOldest() || waitingForRoomElsewhere.get() == 0) {
             return;
         }
-        for (EndpointPool other : pools) {
+        for (EndpointPool other : set.view().all) {
             if (other != ep && other.waiters.wakeOldest()) {
                 return;
             }
@@ -355,20 +377,48 @@ final class ConnectionPool<Req, Resp> {
 
     /** Destroys every idle connection of {@code ep} (client closing). */
     private void closeIdle(EndpointPool ep) {
+        closeIdle(ep, DestroyReason.SHUTDOWN);
+    }
+
+    /** Destroys every idle connection of {@code ep}, for {@code reason}. */
+    void closeIdle(EndpointPool ep, DestroyReason reason) {
         PooledConnection<Req, Resp> pc;
         while ((pc = pollIdle(ep)) != null) {
             if (pc.claimIdleForClosing()) {
-                pc.retire(DestroyReason.SHUTDOWN);
+                pc.retire(reason);
                 connections.closeClaimed(pc);
             }
         }
+    }
+
+    /**
+     * Closes every connection of a draining endpoint whoever holds it (its drain timeout passed): a call still
+     * on one fails as on any broken connection, with the request state it reached.
+     */
+    int closeAllOf(EndpointPool ep) {
+        int n = 0;
+        for (PooledConnection<?, ?> any : ep.live) {
+            @SuppressWarnings("unchecked")
+            PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;
+            pc.retire(DestroyReason.ENDPOINT_REMOVED);
+            if (connections.destroy(pc, DestroyReason.ENDPOINT_REMOVED)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The failure of a call that picked an endpoint just removed: not an attempt, the call picks again. */
+    private static TetherException removed(EndpointPool ep) {
+        return new dev.tether.core.ConnectFailedException(dev.tether.core.ConnectFailedException.Reason.OTHER,
+                ep.endpoint, "removed from the client's endpoint set", null);
     }
 
     /** Stops lending: queued callers fail, idle connections close; connections still out close on release. */
     void close() {
         closed = true;
         connections.shuttingDown();
-        for (EndpointPool ep : pools) {
+        for (EndpointPool ep : set.view().all) {
             ep.waiters.wakeAll();
             closeIdle(ep);
         }
@@ -377,7 +427,7 @@ final class ConnectionPool<Req, Resp> {
     /** Closes every connection still open, whoever holds it: after the drain timeout. */
     int closeAll() {
         int n = 0;
-        for (EndpointPool ep : pools) {
+        for (EndpointPool ep : set.view().all) {
             for (PooledConnection<?, ?> any : ep.live) {
                 @SuppressWarnings("unchecked")
                 PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;

@@ -34,6 +34,9 @@ final class EndpointBreaker {
     private final AtomicInteger fastSuccessStreak = new AtomicInteger();
     /** Trips since the breaker last closed; the next open period grows with it. */
     private final AtomicInteger consecutiveTrips = new AtomicInteger();
+    /** Attempts failed in a row; {@link #consecutiveLimit} of them open the breaker at once (0: rule off). */
+    private final AtomicInteger failuresInARow = new AtomicInteger();
+    private final int consecutiveLimit;
     private final AtomicReference<CircuitBreaker.State> reported = new AtomicReference<>(CircuitBreaker.State.CLOSED);
     /** The current open period and when it began (monotonic); read to tell callers how long it stays open. */
     private volatile long openNanos;
@@ -48,6 +51,7 @@ final class EndpointBreaker {
                 () -> ThreadLocalRandom.current().nextDouble());
         this.openNanos = s.openDuration().toNanos();
         this.windowSize = s.slidingWindowSize();
+        this.consecutiveLimit = s.consecutiveFailures();
         this.slowCallNanos = s.slowCallDuration().toNanos();
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindow(s.slidingWindowSize(), s.minimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
@@ -82,6 +86,9 @@ final class EndpointBreaker {
     }
 
     void recordSuccess(long nanos) {
+        if (failuresInARow.get() != 0) {
+            failuresInARow.set(0);
+        }
         boolean fast = nanos < slowCallNanos;
         if (fast && fastSuccessStreak.get() >= windowSize && reported.get() == CircuitBreaker.State.CLOSED
                 && breaker.getState() == CircuitBreaker.State.CLOSED) {
@@ -99,7 +106,28 @@ final class EndpointBreaker {
     void recordFailure(long nanos, Throwable failure) {
         fastSuccessStreak.set(0);
         breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        if (consecutiveLimit > 0 && failuresInARow.incrementAndGet() >= consecutiveLimit) {
+            failuresInARow.set(0);
+            open();
+        }
         noticeState();
+    }
+
+    /**
+     * Opens a closed breaker now (an outlier rule decided), with the same growing, jittered open period as a trip
+     * by failure rate. False when it was not closed.
+     */
+    boolean open() {
+        if (breaker.getState() != CircuitBreaker.State.CLOSED) {
+            return false;
+        }
+        try {
+            breaker.transitionToOpenState();
+        } catch (IllegalStateException raced) {
+            return false; // another thread moved it first
+        }
+        noticeState();
+        return true;
     }
 
     void releasePermission() {

@@ -26,7 +26,6 @@ final class EndpointPool {
 
     final Endpoint endpoint;
     final String clientName;
-    final int index;
     /** Every connection made and not yet destroyed, whoever owns it now. */
     final Set<PooledConnection<?, ?>> live = ConcurrentHashMap.newKeySet();
     /**
@@ -42,6 +41,15 @@ final class EndpointPool {
     /** Acquires that got a new connection (made for the caller): every other acquire reused one. */
     final LongAdder fresh = new LongAdder();
     final LongAdder retries = new LongAdder();
+    /**
+     * Attempts that succeeded or failed in a way that counts against the endpoint, for {@link OutlierDetector}.
+     * Successes are counted only while the client has several endpoints (nothing compares them otherwise).
+     */
+    final LongAdder outcomesOk = new LongAdder();
+    final LongAdder outcomesFailed = new LongAdder();
+    /** The outcome counts at the outlier detector's last look; written by the maintenance thread only. */
+    long seenOk;
+    long seenFailed;
     final AtomicBoolean warming = new AtomicBoolean();
     /** Whether a reconnect attempt is scheduled (at most one at a time per endpoint). */
     final AtomicBoolean probeScheduled = new AtomicBoolean();
@@ -61,17 +69,34 @@ final class EndpointPool {
     /** Null when breakers are off. */
     private final EndpointBreaker breaker;
 
-    EndpointPool(Endpoint endpoint, int index, CircuitBreakerSettings settings, String clientName,
+    /**
+     * Removed from the endpoint set ({@link EndpointSet}): takes no new calls, and its connections are closed as
+     * they come back. Read on every release, written only by set changes.
+     */
+    volatile boolean draining;
+    /** When draining began, on the client's clock. */
+    volatile long drainingSinceNanos;
+
+    EndpointPool(Endpoint endpoint, CircuitBreakerSettings settings, String clientName,
                  Listeners listeners, TimeSource time, Backoff reconnectBackoff) {
         this.endpoint = endpoint;
         this.clientName = clientName;
-        this.index = index;
         for (int i = 0; i < destroyed.length; i++) {
             destroyed[i] = new LongAdder();
         }
         this.health = new EndpointHealth(time, reconnectBackoff);
         this.latency = new LatencyEwma(time.nanoTime());
         this.breaker = settings.enabled() ? new EndpointBreaker(endpoint, settings, clientName, listeners, time) : null;
+    }
+
+    void startDraining(long nowNanos) {
+        drainingSinceNanos = nowNanos;
+        draining = true;
+        waiters.wakeAll(); // queued callers look again and, finding it draining, pick another endpoint
+    }
+
+    void stopDraining() {
+        draining = false;
     }
 
     /** Asks the breaker to let one attempt through; it must then be settled with exactly one of the next three. */
@@ -86,9 +111,15 @@ final class EndpointPool {
     }
 
     void recordFailure(long nanos, Throwable failure) {
+        outcomesFailed.increment();
         if (breaker != null) {
             breaker.recordFailure(nanos, failure);
         }
+    }
+
+    /** Opens the breaker now (see {@link EndpointBreaker#open}); false when it was not closed or there is none. */
+    boolean openBreaker() {
+        return breaker != null && breaker.open();
     }
 
     /** Settles a permission for an attempt that says nothing about the endpoint's health. */

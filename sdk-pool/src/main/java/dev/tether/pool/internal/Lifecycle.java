@@ -78,6 +78,11 @@ final class Lifecycle {
         state.set(State.CLOSED);
     }
 
+    /** Whether new calls are still admitted (closing has not begun). */
+    boolean isAcceptingCalls() {
+        return state.get() == State.OPEN;
+    }
+
 
     /** Waits up to {@code nanos} for calls in progress to end; false if some are still running. */
     boolean drain(long nanos) {

@@ -93,4 +93,18 @@ final class Listeners implements TetherClientListener {
             each("endpointReachable", l -> l.endpointReachable(endpoint, downFor, failedConnects));
         }
     }
+
+    @Override
+    public void endpointsChanged(List<Endpoint> added, List<Endpoint> removed) {
+        if (!listeners.isEmpty()) {
+            each("endpointsChanged", l -> l.endpointsChanged(added, removed));
+        }
+    }
+
+    @Override
+    public void endpointSourceFailed(String source, Exception error, List<Endpoint> keeping) {
+        if (!listeners.isEmpty()) {
+            each("endpointSourceFailed", l -> l.endpointSourceFailed(source, error, keeping));
+        }
+    }
 }

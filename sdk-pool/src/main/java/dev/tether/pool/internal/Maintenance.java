@@ -25,19 +25,27 @@ final class Maintenance<Req, Resp> {
     private static final long RETRY_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final PoolSettings settings;
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
     private final ConnectionPool<Req, Resp> pool;
     private final Connections<Req, Resp> connections;
     private final Capacity capacity;
     private final TimeSource time;
     private final Executor background;
     private final long maxIdleNanos;
+    private final long drainTimeoutNanos;
+    private final OutlierDetector outliers;
+    /** Told when an endpoint changes place in the set (warm, or drained and gone). */
+    private final Runnable setChanged;
     private volatile boolean stopped;
 
-    Maintenance(PoolSettings settings, EndpointPool[] pools, ConnectionPool<Req, Resp> pool,
-                Connections<Req, Resp> connections, Capacity capacity, TimeSource time, Executor background) {
+    Maintenance(PoolSettings settings, EndpointSet set, ConnectionPool<Req, Resp> pool,
+                Connections<Req, Resp> connections, Capacity capacity, TimeSource time, Executor background,
+                Runnable setChanged, OutlierDetector outliers) {
+        this.outliers = outliers;
         this.settings = settings;
-        this.pools = pools;
+        this.set = set;
+        this.setChanged = setChanged;
+        this.drainTimeoutNanos = settings.drainTimeout().toNanos();
         this.pool = pool;
         this.connections = connections;
         this.capacity = capacity;
@@ -73,16 +81,52 @@ final class Maintenance<Req, Resp> {
         if (stopped) {
             return;
         }
-        for (EndpointPool ep : pools) {
+        EndpointSet.View view = set.view();
+        try {
+            outliers.run(view.candidates);
+        } catch (RuntimeException e) {
+            LOG.warn("outlier detection failed; it will run again in {}", settings.maintenanceInterval(), e);
+        }
+        for (EndpointPool ep : view.all) {
             try {
-                maintainIdle(ep);
+                if (ep.draining) {
+                    drain(ep);
+                } else {
+                    maintainIdle(ep);
+                }
             } catch (RuntimeException | AssertionError e) {
                 if (!stopped) {
                     LOG.warn("pool maintenance of {} failed; it will run again in {}", ep, settings.maintenanceInterval(), e);
                 }
             }
         }
-        topUp();
+        topUp(set.view());
+    }
+
+    /**
+     * A removed endpoint: its idle connections close at once; it leaves the set when it has no connections left,
+     * or when the drain timeout passed, closing those still out (their calls fail with the state they reached).
+     */
+    private void drain(EndpointPool ep) {
+        pool.closeIdle(ep, DestroyReason.ENDPOINT_REMOVED);
+        if (!ep.live.isEmpty()) {
+            long drainingFor = time.nanoTime() - ep.drainingSinceNanos;
+            if (drainingFor < drainTimeoutNanos) {
+                return;
+            }
+            int closed = pool.closeAllOf(ep);
+            LOG.warn("removed endpoint {}: {} connection(s) still in use after the drain timeout of {}; closed under their calls",
+                    ep, closed, settings.drainTimeout());
+        }
+        if (ep.draining && set.drained(ep)) {
+            LOG.info("removed endpoint {} drained: all its connections are closed", ep);
+            setChanged.run();
+        }
+    }
+
+    /** Starts warming an endpoint just added (the set's warming place) without waiting for the next run. */
+    void warmNow(EndpointPool ep) {
+        topUp(new EndpointPool[] {ep});
     }
 
     /**
@@ -154,13 +198,20 @@ final class Maintenance<Req, Resp> {
         return false;
     }
 
-    private void topUp() {
+    private void topUp(EndpointSet.View view) {
+        topUp(view.candidates);
+    }
+
+    private void topUp(EndpointPool[] candidates) {
         int min = settings.minIdlePerEndpoint();
         if (min == 0) {
             return;
         }
-        for (EndpointPool ep : pools) {
-            if (stopped || ep.breakerOpen() || !ep.health.isUp() || ep.idleCount() >= min
+        for (EndpointPool ep : candidates) {
+            if (!stopped && !ep.draining && ep.idleCount() >= min) {
+                promoteIfWarming(ep);
+            }
+            if (stopped || ep.draining || ep.breakerOpen() || !ep.health.isUp() || ep.idleCount() >= min
                     || !ep.warming.compareAndSet(false, true)) {
                 continue;
             }
@@ -175,14 +226,27 @@ final class Maintenance<Req, Resp> {
 
     /** Opens connections until {@code ep} has {@code min} idle. */
     private void warm(EndpointPool ep, int min) {
+        Added last = Added.YES;
         try {
-            while (!stopped && ep.idleCount() < min && ep.health.isUp()) {
-                if (addOne(ep) != Added.YES) {
+            while (!stopped && !ep.draining && ep.idleCount() < min && ep.health.isUp()) {
+                last = addOne(ep);
+                if (last != Added.YES) {
                     return;
                 }
             }
         } finally {
             ep.warming.set(false);
+            // Warm, or as warm as the client's room allows: an added endpoint takes its share from now on.
+            if (!stopped && !ep.draining && (ep.idleCount() >= min || last == Added.NO_ROOM)) {
+                promoteIfWarming(ep);
+            }
+        }
+    }
+
+    private void promoteIfWarming(EndpointPool ep) {
+        if (set.isWarming(ep) && set.promote(ep)) {
+            LOG.info("added endpoint {} is warm ({} idle connection(s)) and takes calls", ep, ep.idleCount());
+            setChanged.run();
         }
     }
 
@@ -196,7 +260,7 @@ final class Maintenance<Req, Resp> {
     }
 
     private void scheduleProbe(EndpointPool ep, long minDelayNanos) {
-        if (stopped || !ep.probeScheduled.compareAndSet(false, true)) {
+        if (stopped || ep.draining || !ep.probeScheduled.compareAndSet(false, true)) {
             return;
         }
         time.schedule(() -> {
@@ -211,7 +275,7 @@ final class Maintenance<Req, Resp> {
     }
 
     private void probe(EndpointPool ep) {
-        if (stopped || ep.health.isUp()) {
+        if (stopped || ep.draining || ep.health.isUp()) {
             return;
         }
         if (addOne(ep) != Added.YES && !ep.health.isUp()) {

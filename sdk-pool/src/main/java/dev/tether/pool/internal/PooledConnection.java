@@ -44,6 +44,8 @@ final class PooledConnection<Req, Resp> {
     long lastAliveNanos;
     /** Acquires so far; read and written only by the owner. */
     long uses;
+    /** Whether the owner's call counted itself in its endpoint's in-flight figure (the owner lowers it again). */
+    boolean countedInFlight;
 
     private final AtomicReference<DestroyReason> retireReason = new AtomicReference<>();
     /** Scratch space for the non-blocking liveness check: any byte there means the protocol is out of step. */

@@ -26,8 +26,10 @@ final class Reachability {
     private static final Logger LOG = LoggerFactory.getLogger(Reachability.class);
 
     private final String clientName;
-    private final EndpointPool[] pools;
+    private final EndpointSet set;
     private final Balancer balancer;
+    /** Why the set may be empty (the endpoint source's state), for the failure of a call that found no endpoint. */
+    private volatile java.util.function.Supplier<dev.tether.pool.NoEndpointsException> noEndpoints;
     private final Listeners listeners;
     private final TimeSource time;
     /** Callers waiting for an endpoint to come back; woken (all) when one does. */
@@ -39,10 +41,11 @@ final class Reachability {
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<EndpointPool> probeScheduler = ep -> { };
 
-    Reachability(String clientName, EndpointPool[] pools, Balancer balancer, Listeners listeners, TimeSource time) {
+    Reachability(String clientName, EndpointSet set, Balancer balancer, Listeners listeners, TimeSource time) {
         this.clientName = clientName;
         this.time = time;
-        this.pools = pools;
+        this.set = set;
+        this.noEndpoints = () -> new dev.tether.pool.NoEndpointsException(clientName, "the endpoint set", null);
         this.balancer = balancer;
         this.listeners = listeners;
     }
@@ -64,6 +67,20 @@ final class Reachability {
         LOG.info("client {}: {} accepts connections again after {} ({} failed connect(s))", clientName, ep.endpoint,
                 dev.tether.core.TimedOutException.format(downFor), failed);
         listeners.endpointReachable(ep.endpoint, downFor, failed);
+        wakeWaiters();
+    }
+
+    /** The endpoint set changed: callers waiting for an endpoint look again. */
+    void endpointsChanged() {
+        wakeWaiters();
+    }
+
+    /** What a call that finds no endpoint at all fails with. */
+    void noEndpointsBy(java.util.function.Supplier<dev.tether.pool.NoEndpointsException> failure) {
+        this.noEndpoints = failure;
+    }
+
+    private void wakeWaiters() {
         generation.incrementAndGet();
         for (Thread t : waiting) {
             LockSupport.unpark(t);
@@ -97,10 +114,21 @@ final class Reachability {
             if (ep != null) {
                 return ep;
             }
+            if (set.view().candidates.length == 0) {
+                // No endpoints at all (the source has not answered yet): wait for a set with some.
+                long left = st.deadline.remainingNanos();
+                if (!st.waitForReady || left <= 0 || !await(seen, left, null)) {
+                    throw noEndpoints.get();
+                }
+                continue;
+            }
             EndpointPool longest = longestDown();
             EndpointHealth.Outage outage = longest == null ? null : longest.health.outage();
             if (outage == null) {
-                continue; // it came back between the pick and now
+                if (generation.get() == seen) {
+                    Thread.onSpinWait(); // it came back (or the set changed) between the pick and now
+                }
+                continue;
             }
             if (!st.waitForReady) {
                 throw new ConnectFailedException(ConnectFailedException.Reason.OTHER, longest.endpoint,
@@ -141,7 +169,7 @@ final class Reachability {
                 }
                 time.park(this, left);
                 if (me.isInterrupted()) {
-                    throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, null);
+                    throw new CallInterruptedException(ep == null ? null : ep.endpoint, RequestState.NOT_SENT, null);
                 }
             }
             return true;
@@ -154,7 +182,7 @@ final class Reachability {
     private EndpointPool longestDown() {
         EndpointPool longest = null;
         long downFor = -1;
-        for (EndpointPool p : pools) {
+        for (EndpointPool p : set.view().candidates) {
             EndpointHealth.Outage o = p.health.outage();
             if (o != null && o.downForNanos() > downFor) {
                 longest = p;

@@ -26,6 +26,11 @@ import java.util.function.ToDoubleFunction;
  * {@code tether.pool.breaker.open} (1 when open or half open) and {@code tether.pool.acquire.wait.p99} (seconds);
  * counters {@code tether.pool.created}, {@code tether.pool.destroyed} (tagged {@code reason}),
  * {@code tether.pool.acquires}, {@code tether.pool.reuses} and {@code tether.pool.retries}.
+ *
+ * <p>Meters are registered for the endpoints the client has when {@link #bindTo} runs; binding again registers
+ * those added since (existing meters are kept). A client whose endpoint set changes (an {@code EndpointSource},
+ * {@code updateEndpoints}) should bind again from a {@code TetherClientListener#endpointsChanged} listener and
+ * remove the meters tagged with a removed endpoint; the Spring Boot starter does both.
  */
 public final class TetherClientMetrics implements MeterBinder {
     private final TetherClient<?, ?> client;

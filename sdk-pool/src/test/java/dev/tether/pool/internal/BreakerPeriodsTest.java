@@ -28,7 +28,7 @@ class BreakerPeriodsTest {
 
     private EndpointPool endpoint(int index) {
         ReconnectSettings r = ReconnectSettings.defaults();
-        return new EndpointPool(Endpoint.parse("127.0.0.1:" + (7000 + index)), index, BREAKER, "test", listeners,
+        return new EndpointPool(Endpoint.parse("127.0.0.1:" + (7000 + index)), BREAKER, "test", listeners,
                 time, new Backoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff(), () -> 0.5));
     }
 
@@ -87,8 +87,8 @@ class BreakerPeriodsTest {
     @Test
     void aNewConnectionToAnEndpointThatWasUnreachableClosesItsBreaker() {
         EndpointPool ep = endpoint(0);
-        Reachability reachability = new Reachability("test", new EndpointPool[] {ep},
-                new Balancer(new EndpointPool[] {ep}, LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time), listeners, time);
+        Reachability reachability = new Reachability("test", set(ep),
+                new Balancer(set(ep), LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time), listeners, time);
         trip(ep);
         reachability.failed(ep, new ConnectFailedException(ConnectFailedException.Reason.REFUSED, ep.endpoint, null, null));
         assertThat(ep.health.isUp()).isFalse();
@@ -100,7 +100,7 @@ class BreakerPeriodsTest {
     @Test
     void withOneEndpointAnOpenBreakerNeverRefusesACall() throws Exception {
         EndpointPool only = endpoint(0);
-        Balancer balancer = new Balancer(new EndpointPool[] {only}, LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time);
+        Balancer balancer = new Balancer(set(only), LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time);
         trip(only);
         CallState st = call();
         assertThat(balancer.pick(st)).isSameAs(only);
@@ -111,7 +111,7 @@ class BreakerPeriodsTest {
     void anOpenBreakerSendsCallsToTheOtherEndpointWhileItIsHealthy() throws Exception {
         EndpointPool a = endpoint(0);
         EndpointPool b = endpoint(1);
-        Balancer balancer = new Balancer(new EndpointPool[] {a, b}, LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time);
+        Balancer balancer = new Balancer(set(a, b), LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time);
         trip(a);
         for (int i = 0; i < 10; i++) {
             CallState st = call();
@@ -126,7 +126,7 @@ class BreakerPeriodsTest {
         EndpointPool a = endpoint(0);
         EndpointPool b = endpoint(1);
         EndpointPool c = endpoint(2);
-        Balancer balancer = new Balancer(new EndpointPool[] {a, b, c}, LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time);
+        Balancer balancer = new Balancer(set(a, b, c), LoadBalancing.ROUND_ROBIN, BREAKER.panicThreshold(), time);
         trip(a);
         trip(b); // 1 of 3 healthy: below the 50% panic threshold
         java.util.Set<EndpointPool> picked = new java.util.HashSet<>();
@@ -140,7 +140,7 @@ class BreakerPeriodsTest {
     void unreachableEndpointsAreNeverPickedAndNoneReachableMeansWait() throws Exception {
         EndpointPool a = endpoint(0);
         EndpointPool b = endpoint(1);
-        Balancer balancer = new Balancer(new EndpointPool[] {a, b}, LoadBalancing.LEAST_IN_FLIGHT, BREAKER.panicThreshold(), time);
+        Balancer balancer = new Balancer(set(a, b), LoadBalancing.LEAST_IN_FLIGHT, BREAKER.panicThreshold(), time);
         a.health.failed(new ConnectFailedException(ConnectFailedException.Reason.REFUSED, a.endpoint, null, null));
         for (int i = 0; i < 5; i++) {
             assertThat(balancer.pick(call())).isSameAs(b);
@@ -152,7 +152,7 @@ class BreakerPeriodsTest {
     @Test
     void aPanicThresholdOfZeroLetsBreakersRefuseEveryCall() {
         EndpointPool only = endpoint(0);
-        Balancer balancer = new Balancer(new EndpointPool[] {only}, LoadBalancing.ROUND_ROBIN, 0, time);
+        Balancer balancer = new Balancer(set(only), LoadBalancing.ROUND_ROBIN, 0, time);
         trip(only);
         assertThatThrownBy(() -> balancer.pick(call())).isInstanceOf(CircuitOpenException.class);
     }
@@ -163,5 +163,9 @@ class BreakerPeriodsTest {
 
     private static long ms(long millis) {
         return Duration.ofMillis(millis).toNanos();
+    }
+
+    private static EndpointSet set(EndpointPool... pools) {
+        return new EndpointSet(java.util.List.of(pools));
     }
 }

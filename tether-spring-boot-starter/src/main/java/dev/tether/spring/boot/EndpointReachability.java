@@ -5,6 +5,7 @@ import dev.tether.core.TetherException;
 import dev.tether.pool.TetherClientListener;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link TetherClientListener#endpointUnreachable} and {@link TetherClientListener#endpointReachable}): the
  * health indicator reads it, since {@code TetherClient.stats()} carries pool and breaker figures only. An
  * endpoint counts as reachable until a connect to it fails, and again from the first successful reconnect (the
- * client reconnects in the background, so this recovers without calls).
+ * client reconnects in the background, so this recovers without calls). An endpoint removed from the set is
+ * forgotten: it takes no calls, and if it comes back it starts afresh in the client too.
  */
 final class EndpointReachability implements TetherClientListener {
 
@@ -32,6 +34,12 @@ final class EndpointReachability implements TetherClientListener {
     @Override
     public void endpointReachable(Endpoint endpoint, Duration downFor, int failedConnects) {
         down.remove(endpoint);
+    }
+
+    @Override
+    public void endpointsChanged(List<Endpoint> added, List<Endpoint> removed) {
+        // Addresses come and go with DNS: without this the map would keep every address ever seen.
+        removed.forEach(down::remove);
     }
 
     /** The endpoint's current outage, if a connect to it failed and none has succeeded since. */

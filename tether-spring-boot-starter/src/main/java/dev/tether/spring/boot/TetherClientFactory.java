@@ -1,5 +1,7 @@
 package dev.tether.spring.boot;
 
+import static dev.tether.spring.boot.PropertyChecks.check;
+
 import dev.tether.core.Endpoint;
 import dev.tether.core.TransportOptions;
 import dev.tether.core.codec.Codec;
@@ -8,6 +10,7 @@ import dev.tether.core.codec.LineCodec;
 import dev.tether.core.codec.RespCodec;
 import dev.tether.pool.CallOptions;
 import dev.tether.pool.CircuitBreakerSettings;
+import dev.tether.pool.EndpointSource;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.ReconnectSettings;
 import dev.tether.pool.RetrySettings;
@@ -20,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -41,6 +43,7 @@ class TetherClientFactory {
     private final ObjectProvider<SslBundles> sslBundles;
     private final BeanFactory beanFactory;
     private final Map<String, EndpointReachability> reachability = new ConcurrentHashMap<>();
+    private final Map<String, EndpointSetChanges> endpointChanges = new ConcurrentHashMap<>();
 
     TetherClientFactory(TetherProperties properties, ObjectProvider<SslBundles> sslBundles, BeanFactory beanFactory) {
         this.properties = properties;
@@ -58,16 +61,16 @@ class TetherClientFactory {
         return Optional.ofNullable(reachability.get(name));
     }
 
+    /** Changes of the endpoint set of the client built under {@code name}, if this factory built it. */
+    Optional<EndpointSetChanges> endpointChanges(String name) {
+        return Optional.ofNullable(endpointChanges.get(name));
+    }
+
     TetherClient<?, ?> create(String name) {
         String prefix = "tether.clients." + name;
         TetherProperties.Client client = properties.getClients().get(name);
         if (client == null) {
             throw new TetherClientConfigurationException(prefix, "no such client is configured", null, null);
-        }
-        if (client.getDnsName() != null) {
-            throw new TetherClientConfigurationException(prefix + ".dns-name",
-                    "endpoints from a DNS name are not supported yet", "List the addresses under " + prefix
-                    + ".endpoints (host:port each) and remove " + prefix + ".dns-name", null);
         }
         return build(name, prefix, client, codec(name, prefix, client));
     }
@@ -75,17 +78,11 @@ class TetherClientFactory {
     private <Req, Resp> TetherClient<Req, Resp> build(String name, String prefix, TetherProperties.Client client,
                                                        Codec<Req, Resp> codec) {
         TetherClient.Builder<Req, Resp> builder = TetherClient.builder(codec).name(name);
-        List<String> endpoints = client.getEndpoints();
-        if (endpoints == null || endpoints.isEmpty()) {
-            throw new TetherClientConfigurationException(prefix + ".endpoints", "no endpoint is configured",
-                    "Set " + prefix + ".endpoints to one or more host:port", null);
-        }
-        for (int i = 0; i < endpoints.size(); i++) {
-            String property = prefix + ".endpoints[" + i + "]";
-            String text = endpoints.get(i);
-            Endpoint endpoint = check(property, () -> Endpoint.parse(text == null ? "" : text.trim()),
-                    "Write it as host:port, [v6]:port or unix:/path");
-            check(property, () -> builder.endpoint(endpoint), null);
+        Optional<EndpointSource> dns = DnsSourceFactory.from(prefix, client);
+        if (dns.isPresent()) {
+            builder.endpointSource(dns.get());
+        } else {
+            endpoints(prefix, client.getEndpoints(), builder);
         }
         TlsMaterialSource tls = tls(prefix + ".ssl", client.getSsl());
         if (tls != null) {
@@ -107,10 +104,28 @@ class TetherClientFactory {
         builder.circuitBreaker(check(prefix + ".circuit-breaker", () -> breaker(client.getCircuitBreaker()), null));
         builder.reconnect(check(prefix + ".reconnect", () -> reconnect(client.getReconnect()), null));
         EndpointReachability seen = new EndpointReachability();
-        builder.listener(seen);
+        EndpointSetChanges changes = new EndpointSetChanges();
+        builder.listener(seen).listener(changes);
+        // With a DNS source this asks DNS once, bounded by its timeouts; a failed answer does not fail the build.
         TetherClient<Req, Resp> built = check(prefix, builder::build, null);
         reachability.put(name, seen);
+        endpointChanges.put(name, changes);
         return built;
+    }
+
+    private static void endpoints(String prefix, List<String> endpoints, TetherClient.Builder<?, ?> builder) {
+        if (endpoints == null || endpoints.isEmpty()) {
+            throw new TetherClientConfigurationException(prefix + ".endpoints", "no endpoint is configured",
+                    "Set " + prefix + ".endpoints to one or more host:port, or take them from DNS with " + prefix
+                    + ".dns.name and " + prefix + ".dns.port (or " + prefix + ".dns.srv)", null);
+        }
+        for (int i = 0; i < endpoints.size(); i++) {
+            String property = prefix + ".endpoints[" + i + "]";
+            String text = endpoints.get(i);
+            Endpoint endpoint = check(property, () -> Endpoint.parse(text == null ? "" : text.trim()),
+                    "Write it as host:port, [v6]:port or unix:/path");
+            check(property, () -> builder.endpoint(endpoint), null);
+        }
     }
 
     private Codec<?, ?> codec(String name, String prefix, TetherProperties.Client client) {
@@ -226,16 +241,6 @@ class TetherClientFactory {
     private static <T> void set(T value, Consumer<T> setter) {
         if (value != null) {
             setter.accept(value);
-        }
-    }
-
-    /** Runs a Tether builder step, naming {@code property} when Tether rejects a value (its message names the value). */
-    private static <T> T check(String property, Supplier<T> step, String action) {
-        try {
-            return step.get();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // Tether's builders reject bad values with these (TlsConfigException is an IllegalArgumentException).
-            throw new TetherClientConfigurationException(property, e.getMessage(), action, e);
         }
     }
 }

@@ -14,7 +14,9 @@ import org.springframework.context.annotation.Conditional;
 /**
  * Publishes every client the starter created to Micrometer with sdk-pool's {@link TetherClientMetrics} (meters
  * {@code tether.pool.*}, tagged {@code client} with the client's name), when Micrometer is on the class path and
- * the application has a {@link MeterRegistry} bean. Runs after Spring Boot's metrics auto-configuration so that
+ * the application has a {@link MeterRegistry} bean; the per-endpoint meters follow the endpoint set as a DNS source
+ * changes it, and {@code tether.client.endpoints} and {@code tether.client.endpoint_source.failures} (tagged
+ * {@code client}) tell how many endpoints there are and whether the source keeps failing. Runs after Spring Boot's metrics auto-configuration so that
  * the registry it creates counts.
  */
 @AutoConfiguration(after = TetherAutoConfiguration.class, afterName = {
@@ -30,7 +32,7 @@ public class TetherMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     TetherMetricsBinder tetherMetricsBinder(ObjectProvider<MeterRegistry> registries,
-                                            ConfigurableListableBeanFactory beanFactory) {
-        return new TetherMetricsBinder(registries, beanFactory);
+                                            ConfigurableListableBeanFactory beanFactory, TetherClientFactory factory) {
+        return new TetherMetricsBinder(registries, beanFactory, factory);
     }
 }

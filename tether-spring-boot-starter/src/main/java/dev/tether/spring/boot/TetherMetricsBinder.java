@@ -1,7 +1,6 @@
 package dev.tether.spring.boot;
 
 import dev.tether.pool.TetherClient;
-import dev.tether.pool.micrometer.TetherClientMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -9,16 +8,21 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
- * Binds {@link TetherClientMetrics} for each client the starter created, once all singletons exist. Binds to the
- * application's one (or primary) {@link MeterRegistry}; with several registries and none primary, to each.
+ * Binds the meters of each client the starter created ({@link ClientMeters}: sdk-pool's
+ * {@code TetherClientMetrics} plus client-level gauges), once all singletons exist, and keeps them in step with
+ * the client's endpoint set as it changes. Binds to the application's one (or primary) {@link MeterRegistry}; with
+ * several registries and none primary, to each.
  */
 class TetherMetricsBinder implements SmartInitializingSingleton {
     private final ObjectProvider<MeterRegistry> registries;
     private final ConfigurableListableBeanFactory beanFactory;
+    private final TetherClientFactory factory;
 
-    TetherMetricsBinder(ObjectProvider<MeterRegistry> registries, ConfigurableListableBeanFactory beanFactory) {
+    TetherMetricsBinder(ObjectProvider<MeterRegistry> registries, ConfigurableListableBeanFactory beanFactory,
+                        TetherClientFactory factory) {
         this.registries = registries;
         this.beanFactory = beanFactory;
+        this.factory = factory;
     }
 
     @Override
@@ -26,8 +30,10 @@ class TetherMetricsBinder implements SmartInitializingSingleton {
         MeterRegistry unique = registries.getIfUnique();
         List<MeterRegistry> targets = unique != null ? List.of(unique) : registries.orderedStream().toList();
         for (String name : TetherClientRegistrar.registeredClients(beanFactory)) {
-            TetherClientMetrics metrics = new TetherClientMetrics(beanFactory.getBean(name, TetherClient.class), name);
-            targets.forEach(metrics::bindTo);
+            ClientMeters meters = new ClientMeters(beanFactory.getBean(name, TetherClient.class), name, targets);
+            // Follow changes before the first bind, so that a change in between is not missed.
+            factory.endpointChanges(name).ifPresent(changes -> changes.onChange(meters::sync));
+            meters.bind();
         }
     }
 }

@@ -17,6 +17,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * tether.clients.orders.codec=line
  * tether.clients.orders.ssl.bundle=orders
  * tether.clients.orders.pool.max-total=32
+ *
+ * # or the endpoints from DNS, asked again every refresh interval:
+ * tether.clients.cache.dns.name=redis.prod.svc.cluster.local
+ * tether.clients.cache.dns.port=6379
+ * tether.clients.cache.codec=resp
  * </pre>
  *
  * <p>Every setting left out keeps Tether's own default (the Javadoc of {@code PoolSettings}, {@code RetrySettings},
@@ -40,14 +45,14 @@ public class TetherProperties {
     /** One client: where it connects, how it secures and frames its traffic, and how it pools and retries. */
     public static class Client {
 
-        /** Endpoints to balance calls over, each as host:port, [v6]:port or unix:/path. At least one is required. */
+        /**
+         * Fixed endpoints to balance calls over, each as host:port, [v6]:port or unix:/path. Either these or
+         * {@code dns.name} or {@code dns.srv} is required, exactly one of the three.
+         */
         private List<String> endpoints = new ArrayList<>();
 
-        /**
-         * Reserved for a DNS name re-resolved at run time. Not supported yet: setting it fails startup; list the
-         * addresses under endpoints instead.
-         */
-        private String dnsName;
+        /** Endpoints taken from DNS and asked again at run time, instead of fixed {@code endpoints}. */
+        private final Dns dns = new Dns();
 
         /**
          * Wire protocol: line, length-prefixed or resp. Required unless a Codec bean named
@@ -87,12 +92,8 @@ public class TetherProperties {
             this.endpoints = endpoints;
         }
 
-        public String getDnsName() {
-            return dnsName;
-        }
-
-        public void setDnsName(String dnsName) {
-            this.dnsName = dnsName;
+        public Dns getDns() {
+            return dns;
         }
 
         public String getCodec() {
@@ -145,6 +146,137 @@ public class TetherProperties {
 
         public Reconnect getReconnect() {
             return reconnect;
+        }
+    }
+
+    /**
+     * Endpoints from DNS, for a client whose servers' addresses change while it runs (a Kubernetes headless
+     * service, a cache node replaced during maintenance, blue/green deploys): set {@code name} and {@code port}
+     * (every A/AAAA address of the name, on that port; Tether's {@code DnsEndpointSource}) or {@code srv} (every
+     * address of every target of the SRV records, each on its record's port; {@code SrvEndpointSource}), not
+     * both, and no fixed {@code endpoints}. The client asks once while it is created (startup does not fail when
+     * DNS does not answer: the client starts without endpoints, its calls wait up to their deadline and fail, and
+     * its health is DOWN until an answer comes) and then every {@code refresh-interval}; each good answer replaces the endpoint set (added
+     * addresses are warmed first, removed ones drain), a failed or empty one keeps the last good set, is logged
+     * and shows in the health details.
+     *
+     * <p>With TLS, each endpoint presents and verifies the DNS name, not the address: {@code name}, or for SRV
+     * the record's target. The server certificates must carry that name.
+     */
+    public static class Dns {
+
+        /**
+         * Fully qualified DNS name whose A/AAAA records are the endpoints, e.g. redis.prod.svc.cluster.local (no
+         * port: that is {@code port}). With TLS this is the server name verified on every address.
+         */
+        private String name;
+
+        /** The port every address of {@code name} serves on; required with {@code name}, unused with {@code srv}. */
+        private Integer port;
+
+        /**
+         * SRV name whose records are the endpoints, e.g. _redis._tcp.prod.svc.cluster.local: every address of every
+         * target of the most preferred priority group, on the record's port. With TLS each target's name is the
+         * server name verified.
+         */
+        private String srv;
+
+        /** How often DNS is asked again after a good answer; Tether's default is 30s, at least 1s. */
+        private Duration refreshInterval;
+
+        /**
+         * How DNS is asked: direct (the default: queries straight to the name servers through the JDK's DNS
+         * provider, no cache in between, so changes show on the next refresh; the name must be fully qualified) or
+         * system-resolver (the operating system's resolver, with /etc/hosts and search domains, behind the JVM's
+         * address cache, networkaddress.cache.ttl).
+         */
+        private String mode;
+
+        /**
+         * Name servers to ask in direct mode, in order, each an IP address with an optional port (10.0.0.10,
+         * 10.0.0.10:53, [fd00::a]:53); by default the system's (/etc/resolv.conf).
+         */
+        private List<String> nameServers = new ArrayList<>();
+
+        /** How long a direct query's first attempt waits for an answer; Tether's default is 1s, each retry twice as long. */
+        private Duration queryTimeout;
+
+        /** How many times a direct query is sent again to each server after no answer, 0 to 5; Tether's default is 1. */
+        private Integer retries;
+
+        /** Which addresses become endpoints: both (the default), ipv4 (A records) or ipv6 (AAAA records). */
+        private String family;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public String getSrv() {
+            return srv;
+        }
+
+        public void setSrv(String srv) {
+            this.srv = srv;
+        }
+
+        public Duration getRefreshInterval() {
+            return refreshInterval;
+        }
+
+        public void setRefreshInterval(Duration refreshInterval) {
+            this.refreshInterval = refreshInterval;
+        }
+
+        public String getMode() {
+            return mode;
+        }
+
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        public List<String> getNameServers() {
+            return nameServers;
+        }
+
+        public void setNameServers(List<String> nameServers) {
+            this.nameServers = nameServers;
+        }
+
+        public Duration getQueryTimeout() {
+            return queryTimeout;
+        }
+
+        public void setQueryTimeout(Duration queryTimeout) {
+            this.queryTimeout = queryTimeout;
+        }
+
+        public Integer getRetries() {
+            return retries;
+        }
+
+        public void setRetries(Integer retries) {
+            this.retries = retries;
+        }
+
+        public String getFamily() {
+            return family;
+        }
+
+        public void setFamily(String family) {
+            this.family = family;
         }
     }
 

@@ -17,6 +17,8 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
  * No connection is made here: clients never connect while they are built.
  */
 class TetherStarterValidationTest {
+    private static final String ORDERS_LINE = "tether.clients.orders.codec=line";
+
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, TetherAutoConfiguration.class,
                     TetherMetricsAutoConfiguration.class, TetherHealthAutoConfiguration.class));
@@ -37,7 +39,8 @@ class TetherStarterValidationTest {
     @Test
     void aClientWithoutEndpointsIsReported() {
         runner.withPropertyValues("tether.clients.orders.codec=line")
-                .run(failsWith("tether.clients.orders.endpoints", "no endpoint is configured", "host:port"));
+                .run(failsWith("tether.clients.orders.endpoints", "no endpoint is configured", "host:port",
+                        "tether.clients.orders.dns.name"));
     }
 
     @Test
@@ -48,9 +51,101 @@ class TetherStarterValidationTest {
     }
 
     @Test
-    void aDnsNameIsRefusedUntilItIsSupported() {
-        runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.dns-name=orders.internal")
-                .run(failsWith("tether.clients.orders.dns-name", "not supported yet", "tether.clients.orders.endpoints"));
+    void fixedEndpointsAndADnsNameAreOneTooMany() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.endpoints=localhost:7000",
+                "tether.clients.orders.dns.name=orders.internal", "tether.clients.orders.dns.port=7000")
+                .run(failsWith("tether.clients.orders.dns.name", "set together with tether.clients.orders.endpoints",
+                        "remove tether.clients.orders.endpoints to take the endpoints from DNS"));
+    }
+
+    @Test
+    void fixedEndpointsAndAnSrvNameAreOneTooMany() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.endpoints=localhost:7000",
+                "tether.clients.orders.dns.srv=_orders._tcp.internal")
+                .run(failsWith("tether.clients.orders.dns.srv", "set together with tether.clients.orders.endpoints"));
+    }
+
+    @Test
+    void aDnsNameAndAnSrvNameAreOneTooMany() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.name=orders.internal",
+                "tether.clients.orders.dns.port=7000", "tether.clients.orders.dns.srv=_orders._tcp.internal")
+                .run(failsWith("tether.clients.orders.dns.srv", "set together with tether.clients.orders.dns.name",
+                        "Use one"));
+    }
+
+    @Test
+    void aDnsNameNeedsAPort() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.name=orders.internal")
+                .run(failsWith("tether.clients.orders.dns.port", "required with tether.clients.orders.dns.name",
+                        "port every address of orders.internal serves on"));
+    }
+
+    @Test
+    void anSrvNameTakesNoPort() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.srv=_orders._tcp.internal",
+                "tether.clients.orders.dns.port=7000")
+                .run(failsWith("tether.clients.orders.dns.port", "SRV records carry each target's port"));
+    }
+
+    @Test
+    void dnsSettingsWithoutANameAreReported() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.port=7000")
+                .run(failsWith("tether.clients.orders.dns.port", "neither tether.clients.orders.dns.name nor"
+                        + " tether.clients.orders.dns.srv is"));
+        // With fixed endpoints, a DNS setting would silently do nothing: it is reported too.
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.endpoints=localhost:7000",
+                "tether.clients.orders.dns.refresh-interval=5s")
+                .run(failsWith("tether.clients.orders.dns.refresh-interval", "Fixed endpoints are not looked up in DNS"));
+    }
+
+    @Test
+    void aNameWithItsPortOrAnAddressInsteadOfANameIsCaughtWithTheFix() {
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.name=orders.internal:7000",
+                "tether.clients.orders.dns.port=7000")
+                .run(failsWith("tether.clients.orders.dns.name", "includes a port", "tether.clients.orders.dns.port"));
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.name=10.0.0.7",
+                "tether.clients.orders.dns.port=7000")
+                .run(failsWith("tether.clients.orders.dns.name", "is an IP address, not a DNS name", "endpoints"));
+        runner.withPropertyValues(ORDERS_LINE, "tether.clients.orders.dns.name=orders internal",
+                "tether.clients.orders.dns.port=7000")
+                .run(failsWith("tether.clients.orders.dns.name", "not a DNS name", "fully qualified"));
+    }
+
+    @Test
+    void badDnsValuesAreNamedEachByItsProperty() {
+        String[] name = {ORDERS_LINE, "tether.clients.orders.dns.name=orders.internal"};
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.port=70000")
+                .run(failsWith("tether.clients.orders.dns.port", "within 1..65535"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.port=7000",
+                        "tether.clients.orders.dns.refresh-interval=500ms")
+                .run(failsWith("tether.clients.orders.dns.refresh-interval", "at least 1s"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.port=7000",
+                        "tether.clients.orders.dns.mode=cached")
+                .run(failsWith("tether.clients.orders.dns.mode", "unknown DNS mode 'cached'", "[direct, system-resolver]"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.port=7000",
+                        "tether.clients.orders.dns.family=ipv5")
+                .run(failsWith("tether.clients.orders.dns.family", "'ipv5'", "[both, ipv4, ipv6]"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.port=7000",
+                        "tether.clients.orders.dns.query-timeout=1ms")
+                .run(failsWith("tether.clients.orders.dns.query-timeout", "at least 10ms"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.port=7000",
+                        "tether.clients.orders.dns.retries=9")
+                .run(failsWith("tether.clients.orders.dns.retries", "within 0..5"));
+    }
+
+    @Test
+    void nameServersMustBeAddressesAskedDirectly() {
+        String[] name = {ORDERS_LINE, "tether.clients.orders.dns.name=orders.internal", "tether.clients.orders.dns.port=7000"};
+        runner.withPropertyValues(name)
+                .withPropertyValues("tether.clients.orders.dns.name-servers=10.0.0.10,dns.internal:53")
+                .run(failsWith("tether.clients.orders.dns.name-servers[1]", "'dns.internal:53': not an IP address",
+                        "10.0.0.10:53"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.name-servers=10.0.0.10:0")
+                .run(failsWith("tether.clients.orders.dns.name-servers[0]", "port '0'"));
+        runner.withPropertyValues(name).withPropertyValues("tether.clients.orders.dns.name-servers=10.0.0.10",
+                        "tether.clients.orders.dns.mode=system-resolver")
+                .run(failsWith("tether.clients.orders.dns.name-servers", "system-resolver asks the system's own",
+                        "tether.clients.orders.dns.mode=direct"));
     }
 
     @Test
