@@ -63,6 +63,26 @@ class PipelineOrderingTest {
         }
     }
 
+    @Test
+    void twoEndpointsEachShareTheirConnectionsAndCountsReturnToZero() throws Exception {
+        try (PipelineServer a = PipelineServer.start(); PipelineServer b = PipelineServer.start();
+             TetherClient<String, String> client = TetherClient.builder(CODEC).endpoint(a.endpoint())
+                     .endpoint(b.endpoint())
+                     .pool(PoolSettings.builder().maxPerEndpoint(2).pipelineDepth(8).build()).build()) {
+            List<String> wrong = stress(client, (tag, payload) -> tag + " " + payload.length());
+            assertThat(wrong).isEmpty();
+            long total = 0;
+            for (EndpointStats s : client.stats().values()) {
+                assertThat(s.pipelinedRequests()).as(s.endpoint().toString()).isPositive();
+                assertThat(s.inFlight()).as("calls in flight after the run").isZero();
+                assertThat(s.pipelinedInFlight()).isZero();
+                assertThat(s.destroyed()).isZero();
+                total += s.pipelinedRequests();
+            }
+            assertThat(total).isEqualTo((long) CALLERS * CALLS_EACH);
+        }
+    }
+
     private interface Expected {
         String reply(String tag, String payload);
     }
