@@ -51,6 +51,11 @@ final class EndpointPool {
     long seenOk;
     long seenFailed;
     final AtomicBoolean warming = new AtomicBoolean();
+    /**
+     * This endpoint's shared connections when calls pipeline ({@link Pipelines.Shared}), made on first use; kept
+     * here so they go when the endpoint does.
+     */
+    final java.util.concurrent.atomic.AtomicReference<Object> shared = new java.util.concurrent.atomic.AtomicReference<>();
     /** Whether a reconnect attempt is scheduled (at most one at a time per endpoint). */
     final AtomicBoolean probeScheduled = new AtomicBoolean();
     /**

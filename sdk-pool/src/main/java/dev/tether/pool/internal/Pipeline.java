@@ -10,8 +10,6 @@ import dev.tether.pool.CallInterruptedException;
 import dev.tether.pool.DestroyReason;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li><b>Writer</b> (group commit): a caller that queues a request and finds no writer becomes it, and writes
  *       everything queued so far in one {@code write} (the TLS layer then makes as few records as it can); requests
- *       queued meanwhile go out in its next write. A lone caller writes at once: there is no timer.</li>
+ *       queued meanwhile go out in its next write. While the reader hands out replies that already arrived
+ *       together, callers queue instead, and the reader writes what queued before it blocks again. A lone caller
+ *       writes at once: there is no timer.</li>
  *   <li><b>Reader</b>: one caller reads replies in order, hands each to the caller it belongs to (an unpark), and
  *       when its own has come, passes the role to the waiting caller with the latest deadline.</li>
  * </ul>
@@ -44,42 +44,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * All state is guarded by one {@link ReentrantLock}, never held across I/O or parking.
  */
 final class Pipeline<Req, Resp> {
-    private static final int PENDING = 0;
-    private static final int ANSWERED = 1;
-    private static final int FAILED = 2;
     /**
      * The reader writes queued requests itself, without handing the writer role to another caller, when they
      * come to no more than this: a write this small finishes even while the peer is not reading (socket buffers
      * hold far more), so nobody needs to read meanwhile.
      */
     private static final int READER_WRITES_UP_TO = 16 * 1024;
-    /** A gather buffer up to this size is kept between writes; larger batches allocate one for the write. */
-    private static final int KEPT_GATHER_BYTES = 64 * 1024;
-
-    /** One request on the shared connection and its caller. Guarded by the pipeline's lock. */
-    private static final class Entry<Resp> {
-        final ByteBuffer frame;
-        final int size;
-        final Deadline deadline;
-        final Thread thread;
-        boolean written;
-        boolean abandoned;
-        int outcome = PENDING;
-        Resp reply;
-        TetherException failure;
-
-        Entry(ByteBuffer frame, Deadline deadline, Thread thread) {
-            this.frame = frame;
-            this.size = frame.remaining();
-            this.deadline = deadline;
-            this.thread = thread;
-        }
-
-        boolean live() {
-            return !abandoned && outcome == PENDING;
-        }
-    }
-
     final PooledConnection<Req, Resp> pc;
     private final Pipelines.Shared shared;
     private final ConnectionPool<Req, Resp> pool;
@@ -87,13 +57,12 @@ final class Pipeline<Req, Resp> {
     private final int maxDepth;
     private final int maxQueuedBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<Entry<Resp>> unsent = new ArrayDeque<>();
-    private final ArrayDeque<Entry<Resp>> awaiting = new ArrayDeque<>();
-    /** Written by the writer only. */
-    private final List<Entry<Resp>> batch = new ArrayList<>();
-    private ByteBuffer gather;
-    private Entry<Resp> writer;
-    private Entry<Resp> reader;
+    private final ArrayDeque<PipelineEntry<Resp>> unsent = new ArrayDeque<>();
+    private final ArrayDeque<PipelineEntry<Resp>> awaiting = new ArrayDeque<>();
+    /** Used by the writer only. */
+    private final WriteBatch batch = new WriteBatch();
+    private PipelineEntry<Resp> writer;
+    private PipelineEntry<Resp> reader;
     /**
      * The reader is handing out replies that were already buffered (it will not block before it is done): callers
      * it wakes, and others arriving meanwhile, queue their requests, and it writes them together before it
@@ -168,7 +137,7 @@ final class Pipeline<Req, Resp> {
             unreserve();
             throw e;
         }
-        Entry<Resp> e = new Entry<>(frame, deadline, Thread.currentThread());
+        PipelineEntry<Resp> e = new PipelineEntry<>(frame, deadline, Thread.currentThread());
         lock.lock();
         try {
             reserved--;
@@ -201,9 +170,9 @@ final class Pipeline<Req, Resp> {
     }
 
     /** The caller's loop, lock held: take a free role, do its work, or park until answered or given a role. */
-    private Resp run(Entry<Resp> e) throws TetherException {
+    private Resp run(PipelineEntry<Resp> e) throws TetherException {
         while (true) {
-            if (e.outcome != PENDING) {
+            if (e.outcome != PipelineEntry.PENDING) {
                 if (reader == e) {
                     delivering = false;
                     if (writer == null && !unsent.isEmpty() && queuedBytes <= READER_WRITES_UP_TO) {
@@ -245,7 +214,7 @@ final class Pipeline<Req, Resp> {
             }
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                if (e.outcome == PENDING) {
+                if (e.outcome == PipelineEntry.PENDING) {
                     throw abandon(e, new CallInterruptedException(pc.endpoint.endpoint,
                             e.written ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, null));
                 }
@@ -253,8 +222,8 @@ final class Pipeline<Req, Resp> {
         }
     }
 
-    private Resp outcome(Entry<Resp> e) throws TetherException {
-        if (e.outcome == ANSWERED) {
+    private Resp outcome(PipelineEntry<Resp> e) throws TetherException {
+        if (e.outcome == PipelineEntry.ANSWERED) {
             return e.reply;
         }
         throw e.failure;
@@ -264,15 +233,13 @@ final class Pipeline<Req, Resp> {
      * The writer's turn, lock held: everything queued goes out in one write. {@code asReader}: the reader writes a
      * small batch and keeps reading afterwards.
      */
-    private void write(Entry<Resp> e, boolean asReader) {
-        long bytes = 0;
+    private void write(PipelineEntry<Resp> e, boolean asReader) {
         Deadline latest = null;
-        Entry<Resp> x;
+        PipelineEntry<Resp> x;
         while ((x = unsent.pollFirst()) != null) {
             x.written = true;
             awaiting.addLast(x);
             batch.add(x);
-            bytes += x.size;
             if (latest == null || x.deadline.remainingNanos() > latest.remainingNanos()) {
                 latest = x.deadline;
             }
@@ -280,7 +247,7 @@ final class Pipeline<Req, Resp> {
         queuedBytes = 0;
         if (!asReader && (reader == null || reader == e)) {
             // Someone else must read while this caller writes; with nobody else, it reads after writing.
-            Entry<Resp> next = liveLatest(e, e);
+            PipelineEntry<Resp> next = liveLatest(e, e);
             if (next != null) {
                 reader = next;
                 LockSupport.unpark(next.thread);
@@ -291,7 +258,7 @@ final class Pipeline<Req, Resp> {
         lock.unlock();
         Throwable failure = null;
         try {
-            pc.connection.write(gathered(bytes), latest);
+            pc.connection.write(batch.gathered(), latest);
         } catch (TetherException | RuntimeException | Error t) {
             pc.connection.markBroken(t);
             failure = t;
@@ -310,32 +277,12 @@ final class Pipeline<Req, Resp> {
         }
     }
 
-    /** The batch's frames as one buffer: the frame itself for one request, else copied in order. */
-    private ByteBuffer gathered(long bytes) {
-        if (batch.size() == 1) {
-            return batch.get(0).frame;
-        }
-        ByteBuffer out;
-        if (bytes <= KEPT_GATHER_BYTES) {
-            if (gather == null || gather.capacity() < bytes) {
-                gather = ByteBuffer.allocate(KEPT_GATHER_BYTES);
-            }
-            out = gather.clear();
-        } else {
-            out = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE, bytes));
-        }
-        for (Entry<Resp> x : batch) {
-            out.put(x.frame);
-        }
-        return out.flip();
-    }
-
     /**
      * The reader's turn, lock held: one reply, handed to the caller at the head of the line. Before it blocks for
      * more (nothing complete buffered), requests queued while it delivered go out: written here when small,
      * else by the first of their callers.
      */
-    private void read(Entry<Resp> e) {
+    private void read(PipelineEntry<Resp> e) {
         if (delivering && !pc.framed.hasBufferedInput()) {
             delivering = false;
         }
@@ -365,7 +312,7 @@ final class Pipeline<Req, Resp> {
             failAll(e, failure);
             return;
         }
-        Entry<Resp> head = awaiting.pollFirst();
+        PipelineEntry<Resp> head = awaiting.pollFirst();
         if (head == null) {
             // Cannot happen while only the reader takes from the line; if it does, nobody can tell whose reply it was.
             failAll(e, new ProtocolViolationException("a reply nobody asked for", pc.endpoint.endpoint,
@@ -376,9 +323,9 @@ final class Pipeline<Req, Resp> {
         shared.roomFreed();
         // More replies already here: hand them out before anything is written (requests queue meanwhile).
         delivering = pc.framed.hasBufferedInput();
-        if (head.outcome == PENDING && !head.abandoned) {
+        if (head.outcome == PipelineEntry.PENDING && !head.abandoned) {
             head.reply = reply;
-            head.outcome = ANSWERED;
+            head.outcome = PipelineEntry.ANSWERED;
             if (head != e) {
                 LockSupport.unpark(head.thread);
             }
@@ -389,13 +336,13 @@ final class Pipeline<Req, Resp> {
      * The caller leaves before its reply: a queued request is taken out (NOT_SENT); a written one keeps its place
      * and its reply will be read and dropped. Returns the exception to throw. Lock held.
      */
-    private TetherException abandon(Entry<Resp> e, TetherException why) {
+    private TetherException abandon(PipelineEntry<Resp> e, TetherException why) {
         TetherException failure;
         if (!e.written) {
             unsent.remove(e);
             queuedBytes -= e.size;
             load--;
-            e.outcome = FAILED;
+            e.outcome = PipelineEntry.FAILED;
             failure = why != null ? why : new TimedOutException(TimedOutException.Phase.ACQUIRE, pc.endpoint.endpoint,
                     e.deadline.budget(), RequestState.NOT_SENT, null);
             shared.roomFreed();
@@ -410,7 +357,7 @@ final class Pipeline<Req, Resp> {
     }
 
     /** A caller leaving hands its roles to others who still wait, lock held; may end the pipeline. */
-    private void passRoles(Entry<Resp> e) {
+    private void passRoles(PipelineEntry<Resp> e) {
         if (writer == e) {
             writer = null;
         }
@@ -422,12 +369,12 @@ final class Pipeline<Req, Resp> {
             return;
         }
         if (writer == null && !unsent.isEmpty()) {
-            Entry<Resp> next = unsent.peekFirst(); // queued requests are live: a caller giving up takes its out
+            PipelineEntry<Resp> next = unsent.peekFirst(); // queued requests are live: a caller giving up takes its out
             writer = next;
             LockSupport.unpark(next.thread);
         }
         if (reader == null && !awaiting.isEmpty()) {
-            Entry<Resp> next = liveLatest(writer, null);
+            PipelineEntry<Resp> next = liveLatest(writer, null);
             if (next != null) {
                 reader = next;
                 LockSupport.unpark(next.thread);
@@ -446,10 +393,10 @@ final class Pipeline<Req, Resp> {
      * The live caller with the latest deadline whose request is written, other than {@code not1} and
      * {@code not2}; null if none. (A caller whose request is still queued never reads: it may have to write it.)
      */
-    private Entry<Resp> liveLatest(Entry<Resp> not1, Entry<Resp> not2) {
-        Entry<Resp> best = null;
+    private PipelineEntry<Resp> liveLatest(PipelineEntry<Resp> not1, PipelineEntry<Resp> not2) {
+        PipelineEntry<Resp> best = null;
         long bestLeft = Long.MIN_VALUE;
-        for (Entry<Resp> x : awaiting) {
+        for (PipelineEntry<Resp> x : awaiting) {
             if (x != not1 && x != not2 && x.live()) {
                 long left = x.deadline.remainingNanos();
                 if (best == null || left >= bestLeft) {
@@ -474,7 +421,7 @@ final class Pipeline<Req, Resp> {
      * ones NOT_SENT (retried elsewhere); the connection is destroyed. {@code self} (may be null) gets
      * {@code cause} itself. Lock held.
      */
-    private void failAll(Entry<Resp> self, Throwable cause) {
+    private void failAll(PipelineEntry<Resp> self, Throwable cause) {
         if (failed) {
             return;
         }
@@ -483,18 +430,18 @@ final class Pipeline<Req, Resp> {
         delivering = false;
         endWith = DestroyReason.BROKEN;
         TetherException tc = cause instanceof TetherException t ? t : null;
-        for (Entry<Resp> x : awaiting) {
-            if (x.outcome == PENDING && !x.abandoned) {
-                x.outcome = FAILED;
-                x.failure = x == self && tc != null ? tc : sharedFailure(cause, RequestState.MAY_HAVE_BEEN_SENT);
+        for (PipelineEntry<Resp> x : awaiting) {
+            if (x.outcome == PipelineEntry.PENDING && !x.abandoned) {
+                x.outcome = PipelineEntry.FAILED;
+                x.failure = x == self && tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
                 if (x != self) {
                     LockSupport.unpark(x.thread);
                 }
             }
         }
-        for (Entry<Resp> x : unsent) {
-            x.outcome = FAILED;
-            x.failure = sharedFailure(cause, RequestState.NOT_SENT);
+        for (PipelineEntry<Resp> x : unsent) {
+            x.outcome = PipelineEntry.FAILED;
+            x.failure = PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.NOT_SENT);
             if (x != self) {
                 LockSupport.unpark(x.thread);
             }
@@ -505,9 +452,9 @@ final class Pipeline<Req, Resp> {
         load = reserved;
         writer = null;
         reader = null;
-        if (self != null && self.outcome == PENDING) {
-            self.outcome = FAILED;
-            self.failure = tc != null ? tc : sharedFailure(cause, RequestState.MAY_HAVE_BEEN_SENT);
+        if (self != null && self.outcome == PipelineEntry.PENDING) {
+            self.outcome = PipelineEntry.FAILED;
+            self.failure = tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
         }
         if (tc == null && cause instanceof RuntimeException r && self != null) {
             // A codec or transport bug on this caller's thread: it sees the original; the others a typed failure.
@@ -516,15 +463,6 @@ final class Pipeline<Req, Resp> {
         if (tc == null && cause instanceof Error err && self != null) {
             throw err;
         }
-    }
-
-    private TetherException sharedFailure(Throwable cause, RequestState state) {
-        ConnectionClosedException.Reason reason = cause instanceof ConnectionClosedException c
-                ? c.reason() : ConnectionClosedException.Reason.CLOSED_LOCALLY;
-        String what = state == RequestState.NOT_SENT
-                ? "the shared connection failed before this request was written"
-                : "the shared connection failed after this request was written";
-        return new ConnectionClosedException(reason, pc.endpoint.endpoint, state, what + ": " + cause, cause);
     }
 
     /** After the lock is released: destroys a failed connection or gives back a drained one, exactly once. */

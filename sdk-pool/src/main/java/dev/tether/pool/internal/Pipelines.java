@@ -5,7 +5,6 @@ import dev.tether.core.TetherException;
 import dev.tether.pool.CallInterruptedException;
 import dev.tether.pool.PoolExhaustedException;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,7 +60,6 @@ final class Pipelines<Req, Resp> {
         }
     }
 
-    private final ConcurrentHashMap<EndpointPool, Shared> byEndpoint = new ConcurrentHashMap<>();
     private final ConnectionPool<Req, Resp> pool;
     private final TimeSource time;
     private final int depth;
@@ -79,9 +77,13 @@ final class Pipelines<Req, Resp> {
         this.acquireTimeoutNanos = acquireTimeout.toNanos();
     }
 
-    Shared shared(EndpointPool ep) {
-        Shared s = byEndpoint.get(ep);
-        return s != null ? s : byEndpoint.computeIfAbsent(ep, k -> new Shared());
+    static Shared shared(EndpointPool ep) {
+        Object s = ep.shared.get();
+        if (s == null) {
+            ep.shared.compareAndSet(null, new Shared());
+            s = ep.shared.get();
+        }
+        return (Shared) s;
     }
 
     /**
@@ -201,7 +203,7 @@ final class Pipelines<Req, Resp> {
 
     /** The figures of {@code ep}'s shared connections: connections, in flight, writes, requests written. */
     long[] figures(EndpointPool ep) {
-        Shared s = byEndpoint.get(ep);
+        Shared s = (Shared) ep.shared.get();
         if (s == null) {
             return new long[4];
         }

@@ -1,0 +1,55 @@
+package dev.tether.pool.internal;
+
+import dev.tether.core.ConnectionClosedException;
+import dev.tether.core.Deadline;
+import dev.tether.core.Endpoint;
+import dev.tether.core.RequestState;
+import dev.tether.core.TetherException;
+import java.nio.ByteBuffer;
+
+/**
+ * One request on a shared connection ({@link Pipeline}) and its caller: the encoded frame, where it stands
+ * (queued, written, answered, failed, given up on) and the outcome handed to the caller. Guarded by its
+ * pipeline's lock.
+ */
+final class PipelineEntry<Resp> {
+    static final int PENDING = 0;
+    static final int ANSWERED = 1;
+    static final int FAILED = 2;
+
+    final ByteBuffer frame;
+    final int size;
+    final Deadline deadline;
+    final Thread thread;
+    boolean written;
+    /** Its caller left (deadline, interrupt) after it was written: its reply is read and dropped. */
+    boolean abandoned;
+    int outcome = PENDING;
+    Resp reply;
+    TetherException failure;
+
+    PipelineEntry(ByteBuffer frame, Deadline deadline, Thread thread) {
+        this.frame = frame;
+        this.size = frame.remaining();
+        this.deadline = deadline;
+        this.thread = thread;
+    }
+
+    /** Its caller still waits for it. */
+    boolean live() {
+        return !abandoned && outcome == PENDING;
+    }
+
+    /**
+     * What a caller is told when the shared connection failed under its request because of {@code cause} (another
+     * caller's failure, usually): its own exception, so that no two callers share one object.
+     */
+    static TetherException connectionFailed(Endpoint endpoint, Throwable cause, RequestState state) {
+        ConnectionClosedException.Reason reason = cause instanceof ConnectionClosedException c
+                ? c.reason() : ConnectionClosedException.Reason.CLOSED_LOCALLY;
+        String what = state == RequestState.NOT_SENT
+                ? "the shared connection failed before this request was written"
+                : "the shared connection failed after this request was written";
+        return new ConnectionClosedException(reason, endpoint, state, what + ": " + cause, cause);
+    }
+}
