@@ -23,7 +23,10 @@ final class Pipelines<Req, Resp> {
     /** One endpoint's shared connections and figures. */
     static final class Shared {
         final CopyOnWriteArrayList<Pipeline<?, ?>> attached = new CopyOnWriteArrayList<>();
-        /** Callers waiting for room on a shared connection. */
+        /**
+         * Callers waiting for room on a shared connection, oldest first. Only the oldest may take room while
+         * others wait (no barging, as in {@link Waiters}); it leaves the line once served or gone.
+         */
         final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
         /** Writes on shared connections, and the requests they carried (batch size = requests / writes). */
         final LongAdder writes = new LongAdder();
@@ -36,13 +39,11 @@ final class Pipelines<Req, Resp> {
             requestsWritten.add(requests);
         }
 
-        /** Wakes one caller waiting for room, if any: it looks again. */
+        /** Wakes the oldest caller waiting for room, if any: it looks again. */
         void roomFreed() {
-            if (!roomWaiters.isEmpty()) {
-                Thread t = roomWaiters.poll();
-                if (t != null) {
-                    LockSupport.unpark(t);
-                }
+            Thread t = roomWaiters.peek();
+            if (t != null) {
+                LockSupport.unpark(t);
             }
         }
 
@@ -93,45 +94,47 @@ final class Pipelines<Req, Resp> {
      */
     PooledConnection<Req, Resp> join(EndpointPool ep, CallState st, long start) throws TetherException {
         Shared s = shared(ep);
+        Thread me = Thread.currentThread();
         boolean queued = false;
         long until = 0;
         try {
             while (true) {
-                Pipeline<Req, Resp> p = leastLoaded(s);
-                if (p != null) {
-                    if (p.tryReserve()) {
-                        st.pipeline = p;
-                        if (p.hasRoom()) {
-                            s.roomFreed(); // room left: the next waiting caller joins too
+                // With callers waiting, only the oldest takes room; a newcomer queues behind them.
+                boolean myTurn = queued ? s.roomWaiters.peek() == me : s.roomWaiters.isEmpty();
+                if (myTurn) {
+                    Pipeline<Req, Resp> p = leastLoaded(s);
+                    if (p != null) {
+                        if (p.tryReserve()) {
+                            st.pipeline = p;
+                            return p.pc;
                         }
-                        return p.pc;
-                    }
-                    continue;
-                }
-                // Nothing shared with room. With no shared connection, one caller at a time (holding the token)
-                // takes one from the pool, waiting there like any caller (exclusive callers give connections back
-                // to it); the others wait for it to be shared. With shared ones all full, a caller takes another
-                // only if one is there now (an idle one or free room), and otherwise waits for room.
-                PooledConnection<Req, Resp> pc = null;
-                boolean first = s.attached.isEmpty();
-                if (first && s.connecting.compareAndSet(0, 1)) {
-                    if (!s.attached.isEmpty()) {
-                        // One was attached (and its maker done) between the two looks: join it instead.
-                        s.connecting.decrementAndGet();
                         continue;
                     }
-                    pc = attachNew(s, () -> pool.acquire(ep, st.deadline, start), st);
-                } else if (!first) {
-                    s.connecting.incrementAndGet();
-                    pc = attachNew(s, () -> pool.tryAcquire(ep, st.deadline, time.nanoTime()), st);
-                }
-                if (pc != null) {
-                    return pc;
+                    // Nothing shared with room. With no shared connection, one caller at a time (holding the
+                    // token) takes one from the pool, waiting there like any caller (exclusive callers give
+                    // connections back to it); the others wait for it to be shared. With shared ones all full, a
+                    // caller takes another only if one is there now (an idle one or free room), else waits.
+                    PooledConnection<Req, Resp> pc = null;
+                    boolean first = s.attached.isEmpty();
+                    if (first && s.connecting.compareAndSet(0, 1)) {
+                        if (!s.attached.isEmpty()) {
+                            // One was attached (and its maker done) between the two looks: join it instead.
+                            s.connecting.decrementAndGet();
+                            continue;
+                        }
+                        pc = attachNew(s, () -> pool.acquire(ep, st.deadline, start), st);
+                    } else if (!first) {
+                        s.connecting.incrementAndGet();
+                        pc = attachNew(s, () -> pool.tryAcquire(ep, st.deadline, time.nanoTime()), st);
+                    }
+                    if (pc != null) {
+                        return pc;
+                    }
                 }
                 if (!queued) {
-                    // Queued before looking again: room freed after this look wakes this caller.
+                    // In line before looking again: room freed after that look wakes the oldest in line.
                     queued = true;
-                    s.roomWaiters.add(Thread.currentThread());
+                    s.roomWaiters.add(me);
                     until = start + Math.min(acquireTimeoutNanos, Math.max(0, st.deadline.remainingNanos()));
                     continue;
                 }
@@ -147,13 +150,14 @@ final class Pipelines<Req, Resp> {
                     Thread.currentThread().interrupt();
                     throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, null);
                 }
-                if (!s.roomWaiters.contains(Thread.currentThread())) {
-                    s.roomWaiters.add(Thread.currentThread()); // woken: in line again for the next room
-                }
             }
         } finally {
-            if (queued && !s.roomWaiters.remove(Thread.currentThread())) {
-                s.roomFreed(); // woken for room this caller leaves unused (or used): the next one looks too
+            if (queued) {
+                s.roomWaiters.remove(me);
+            }
+            if (queued || st.pipeline != null) {
+                // Served (room may be left) or gone: the next in line looks now.
+                s.roomFreed();
             }
         }
     }
