@@ -430,6 +430,8 @@ final class Pipeline<Req, Resp> {
         delivering = false;
         endWith = DestroyReason.BROKEN;
         TetherException tc = cause instanceof TetherException t ? t : null;
+        // A reader that already has its reply (it was writing for others on its way out) keeps it.
+        boolean selfPending = self != null && self.outcome == PipelineEntry.PENDING;
         for (PipelineEntry<Resp> x : awaiting) {
             if (x.outcome == PipelineEntry.PENDING && !x.abandoned) {
                 x.outcome = PipelineEntry.FAILED;
@@ -456,11 +458,11 @@ final class Pipeline<Req, Resp> {
             self.outcome = PipelineEntry.FAILED;
             self.failure = tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
         }
-        if (tc == null && cause instanceof RuntimeException r && self != null) {
+        if (tc == null && cause instanceof RuntimeException r && selfPending) {
             // A codec or transport bug on this caller's thread: it sees the original; the others a typed failure.
             throw r;
         }
-        if (tc == null && cause instanceof Error err && self != null) {
+        if (tc == null && cause instanceof Error err && selfPending) {
             throw err;
         }
     }
