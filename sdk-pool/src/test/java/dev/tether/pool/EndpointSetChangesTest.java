@@ -13,6 +13,7 @@ import dev.tether.pool.testing.FaultyServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
@@ -143,6 +144,47 @@ class EndpointSetChangesTest {
             onA.close();
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallerWaitingForRoomOnARemovedEndpointsSharedConnectionIsServedByAnotherOne() throws Exception {
+        try (FaultyServer a = FaultyServer.start(); FaultyServer b = FaultyServer.start();
+             // The scenario: one connection to A shared by two pipelined calls, so a third must wait for room.
+             TetherClient<String, String> client = TetherClient.builder(Clients.CODEC).endpoint(a.endpoint())
+                     .pool(PoolSettings.builder().maxPerEndpoint(1).pipelineDepth(2).build()).build()) {
+            a.stall(true); // A reads the two requests and never answers them
+            // Longer than the acquire timeout (5s): a waiter not woken by the removal would fail exhausted first.
+            CallOptions brief = CallOptions.timeout(Duration.ofSeconds(30));
+            CompletableFuture<String> first = client.callAsync("do one", brief);
+            CompletableFuture<String> second = client.callAsync("do two", brief);
+            // Network events: both requests on A's one shared connection.
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (client.stats().get(a.endpoint()).pipelinedInFlight() < 2 && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            assertThat(client.stats().get(a.endpoint()).pipelinedInFlight()).isEqualTo(2);
+            java.util.concurrent.FutureTask<String> third = new java.util.concurrent.FutureTask<>(
+                    () -> client.call("do third", CallOptions.timeout(Duration.ofSeconds(30))));
+            Thread caller = new Thread(third, "third-caller");
+            caller.start();
+            // It parks waiting for room (nothing else blocks before it has a connection).
+            while (caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            assertThat(caller.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+
+            client.updateEndpoints(List.of(b.endpoint()));
+
+            // Woken by the removal (about 30 ms here), not by its wait running out at the acquire timeout (5s,
+            // which it did before waiters for room on shared connections were woken).
+            long wakeBound = PoolSettings.defaults().acquireTimeout().minusSeconds(1).toMillis();
+            assertThat(third.get(wakeBound, TimeUnit.MILLISECONDS)).isEqualTo("done third 1");
+            assertThat(b.executions("third")).isOne();
+            assertThat(a.executions("third")).isZero();
+            a.closeConnections(); // the two stalled calls end now, failed, instead of at their deadlines
+            assertThatThrownBy(first::join).hasCauseInstanceOf(dev.tether.core.TetherException.class);
+            assertThatThrownBy(second::join).hasCauseInstanceOf(dev.tether.core.TetherException.class);
         }
     }
 

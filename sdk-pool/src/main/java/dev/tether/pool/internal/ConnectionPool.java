@@ -409,7 +409,7 @@ final class ConnectionPool<Req, Resp> {
     }
 
     /** The failure of a call that picked an endpoint just removed: not an attempt, the call picks again. */
-    private static TetherException removed(EndpointPool ep) {
+    static TetherException removed(EndpointPool ep) {
         return new dev.tether.core.ConnectFailedException(dev.tether.core.ConnectFailedException.Reason.OTHER,
                 ep.endpoint, "removed from the client's endpoint set", null);
     }

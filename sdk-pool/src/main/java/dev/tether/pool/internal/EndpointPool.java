@@ -98,6 +98,9 @@ final class EndpointPool {
         drainingSinceNanos = nowNanos;
         draining = true;
         waiters.wakeAll(); // queued callers look again and, finding it draining, pick another endpoint
+        if (shared.get() instanceof Pipelines.Shared s) {
+            s.wakeAll(); // and so do callers waiting for room on its shared connections
+        }
     }
 
     void stopDraining() {

@@ -39,6 +39,11 @@ final class Pipelines<Req, Resp> {
             requestsWritten.add(requests);
         }
 
+        /** Wakes every caller waiting for room (their endpoint was removed): each looks again. */
+        void wakeAll() {
+            roomWaiters.forEach(LockSupport::unpark);
+        }
+
         /** Wakes the oldest caller waiting for room, if any: it looks again. */
         void roomFreed() {
             Thread t = roomWaiters.peek();
@@ -99,6 +104,10 @@ final class Pipelines<Req, Resp> {
         long until = 0;
         try {
             while (true) {
+                if (ep.draining) {
+                    // Removed from the set while this caller looked or waited: it picks another endpoint.
+                    throw ConnectionPool.removed(ep);
+                }
                 // With callers waiting, only the oldest takes room; a newcomer queues behind them.
                 boolean myTurn = queued ? s.roomWaiters.peek() == me : s.roomWaiters.isEmpty();
                 if (myTurn) {
