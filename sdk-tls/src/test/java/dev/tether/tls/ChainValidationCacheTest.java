@@ -267,6 +267,25 @@ class ChainValidationCacheTest {
         assertThat(clientValidations).hasValue(2);
     }
 
+    @Test
+    void nothingIsCachedWhenTheJdkChecksRevocationInsidePkix() {
+        // Built first so that the JDK's validator classes are initialised without the property (the JDK reads it
+        // once, into a static): setting it below must not turn on revocation for the rest of this JVM's tests.
+        assertThat(certs.clientConfig().build().material().chainValidationCache()).isPresent();
+        String before = System.getProperty("com.sun.net.ssl.checkRevocation");
+        System.setProperty("com.sun.net.ssl.checkRevocation", "true");
+        try {
+            assertThat(certs.clientConfig().build().material().chainValidationCache()).isEmpty();
+        } finally {
+            if (before == null) {
+                System.clearProperty("com.sun.net.ssl.checkRevocation");
+            } else {
+                System.setProperty("com.sun.net.ssl.checkRevocation", before);
+            }
+        }
+        assertThat(certs.clientConfig().build().material().chainValidationCache()).isPresent();
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     /** The config with this test's clocks, counting PKIX validations into {@code counter}, resumption off. */

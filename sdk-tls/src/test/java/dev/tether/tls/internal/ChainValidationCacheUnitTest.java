@@ -125,6 +125,46 @@ class ChainValidationCacheUnitTest {
     }
 
     @Test
+    void concurrentUseKeepsTheBoundAndAnswersOnlyWhatWasRemembered() throws Exception {
+        int threads = 4;
+        ChainValidationCache cache = cache(64);
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxSize = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread w = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 2_000; i++) {
+                    // Auth types stand in for distinct chains; "never-<n>" ones are never remembered.
+                    ChainValidationCache.Key never = cache.key(chain, "never-" + id + "-" + i, null, true);
+                    if (cache.validated(never)) {
+                        wrong.incrementAndGet();
+                    }
+                    ChainValidationCache.Key k = cache.key(chain, "t" + id + "-" + (i % 100), null, true);
+                    cache.remember(k, chain, null);
+                    cache.validated(k);
+                    maxSize.accumulateAndGet(cache.size(), Math::max);
+                }
+            });
+            w.start();
+            workers.add(w);
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join(30_000);
+        }
+        assertThat(wrong).as("hits for chains never validated").hasValue(0);
+        assertThat(maxSize.get()).as("at most the bound plus one insert per thread").isLessThanOrEqualTo(64 + threads);
+        assertThat(cache.size()).isLessThanOrEqualTo(64 + threads);
+    }
+
+    @Test
     void oversizedChainsAreNotKept() {
         X509Certificate[] big = new X509Certificate[60];
         for (int i = 0; i < big.length; i++) {
