@@ -302,7 +302,8 @@ public final class TlsConfig {
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
                 + ", clientAuth=" + clientAuth + ", revocation=" + revocation + ", provider=" + provider
-                + ", chainValidationCache=" + (chainValidationCache.enabled() ? chainValidationCache.ttl() : "off") + "]";
+                + ", chainValidationCache=" + (chainValidationCache.enabled() ? chainValidationCache.ttl() : "off")
+                + "]";
     }
 
     /**
@@ -340,8 +341,8 @@ public final class TlsConfig {
 
         /**
          * How long a successful validation of a peer's certificate chain against the trust (the JDK's PKIX path
-         * validation, about 0.1-0.2 ms of CPU per side and handshake) is remembered, so that handshakes presenting the very same
-         * chain skip it; one minute by default, {@link Duration#ZERO} turns it off, at most an hour.
+         * validation, about 0.1-0.2 ms of CPU per side and handshake) is remembered, so that handshakes presenting
+         * the very same chain skip it; one minute by default, {@link Duration#ZERO} turns it off, at most an hour.
          *
          * <p>Only the path validation is remembered, and only its successes: the leaf's dates, the server's name,
          * pins and revocation are checked on every handshake; a hit needs the same certificates byte for byte, in

@@ -21,8 +21,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Remembers which presented certificate chains the JDK's PKIX validation accepted, so that a handshake that
  * presents the same chain again skips the path validation (measured: 0.25-0.35 ms of CPU per mutual handshake,
- * both ends, about a tenth of a full OpenSSL handshake; a hit costs 5-25 us). One cache belongs to one {@link PolicyTrustManager}, that is to one loaded
- * trust material: a reload builds a new trust manager and with it an empty cache.
+ * both ends, about a tenth of a full OpenSSL handshake; a hit costs 5-25 us). One cache belongs to one
+ * {@link PolicyTrustManager}, that is to one loaded trust material: a reload builds a new trust manager and
+ * with it an empty cache.
  *
  * <p><b>Why it is safe.</b> With the trust material fixed, the JDK's PKIX answer depends on the presented chain,
  * the role (server or client chain), the auth type, what the handshake tells it (the negotiated protocol and
