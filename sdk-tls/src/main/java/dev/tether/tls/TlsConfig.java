@@ -1,5 +1,6 @@
 package dev.tether.tls;
 
+import dev.tether.tls.internal.ChainValidationCache;
 import dev.tether.tls.internal.KeySource;
 import dev.tether.tls.internal.StandardInputs;
 import dev.tether.tls.internal.TlsMaterial;
@@ -7,6 +8,7 @@ import dev.tether.tls.internal.TrustSource;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,9 +18,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -33,7 +38,9 @@ import javax.net.ssl.X509TrustManager;
  * {@link Builder#revocation(RevocationMode)} turns it on, the system
  * trust store, hostname verification on (IP addresses are checked against IP SANs), session resumption on,
  * a 10s handshake timeout and a 1s budget for sending close_notify. Turning hostname verification off takes
- * {@link Builder#insecureDisableHostnameVerification()}.
+ * {@link Builder#insecureDisableHostnameVerification()}. Successful chain validations are remembered for a minute
+ * ({@link Builder#chainValidationCache(Duration)}); the server's name, pins, dates and revocation are still checked
+ * on every handshake.
  *
  * <p>One config serves both sides: {@link TlsConnector} uses it as a client, {@link TlsAcceptor} as a server
  * (which needs key material). {@link #clientAuth()} only matters on the server side, hostname verification
@@ -83,6 +90,7 @@ public final class TlsConfig {
     private final StandardInputs standardInputs;
     private final KeyManagerFactory keyManagerFactory;
     private final TrustManagerFactory trustManagerFactory;
+    private final ChainValidationCache.Settings chainValidationCache;
 
     private TlsConfig(Builder b) {
         protocols = List.copyOf(b.protocols);
@@ -103,10 +111,13 @@ public final class TlsConfig {
         keyManagerFactory = b.keyManagerFactory;
         trustManagerFactory = b.trustManagerFactory;
         provider = b.provider;
+        chainValidationCache = new ChainValidationCache.Settings(b.chainValidationCacheTtl, b.chainCacheWallClock,
+                b.chainCacheNanoClock, b.pkixSeam);
         material = TlsMaterial.load(trust, keySource, pins, hostnameVerification, protocols, cipherSuites,
                 standardInputs,
                 revocation == RevocationMode.OFF ? null : RevocationChecker.create(revocation, revocationTimeout),
-                new TlsMaterial.EngineChoice(provider, applicationProtocols, clientAuth, sessionResumption));
+                new TlsMaterial.EngineChoice(provider, applicationProtocols, clientAuth, sessionResumption),
+                chainValidationCache);
     }
 
     /** A builder with the defaults described above. */
@@ -140,6 +151,10 @@ public final class TlsConfig {
         b.keyManagerFactory = keyManagerFactory;
         b.trustManagerFactory = trustManagerFactory;
         b.provider = provider;
+        b.chainValidationCacheTtl = chainValidationCache.ttl();
+        b.chainCacheWallClock = chainValidationCache.wallClock();
+        b.chainCacheNanoClock = chainValidationCache.nanoClock();
+        b.pkixSeam = chainValidationCache.pkixSeam();
         return b;
     }
 
@@ -191,6 +206,14 @@ public final class TlsConfig {
     /** The longest one OCSP or CRL fetch may take. */
     public Duration revocationTimeout() {
         return revocationTimeout;
+    }
+
+    /**
+     * How long a successful validation of a presented certificate chain is remembered; {@link Duration#ZERO} when
+     * it is not (see {@link Builder#chainValidationCache(Duration)}).
+     */
+    public Duration chainValidationCacheTtl() {
+        return chainValidationCache.ttl();
     }
 
     /** Whether the server's certificate must match the name connected to. */
@@ -278,7 +301,9 @@ public final class TlsConfig {
                 + ", hostnameVerification=" + hostnameVerification + ", pins=" + pins.size()
                 + ", alpn=" + applicationProtocols + ", sessionResumption=" + sessionResumption
                 + ", handshakeTimeout=" + handshakeTimeout + ", closeNotifyTimeout=" + closeNotifyTimeout
-                + ", clientAuth=" + clientAuth + ", revocation=" + revocation + ", provider=" + provider + "]";
+                + ", clientAuth=" + clientAuth + ", revocation=" + revocation + ", provider=" + provider
+                + ", chainValidationCache=" + (chainValidationCache.enabled() ? chainValidationCache.ttl() : "off")
+                + "]";
     }
 
     /**
@@ -306,8 +331,46 @@ public final class TlsConfig {
         private KeyManagerFactory keyManagerFactory;
         private TrustManagerFactory trustManagerFactory;
         private TlsProvider provider = TlsProvider.defaultProvider();
+        private Duration chainValidationCacheTtl = ChainValidationCache.DEFAULT_TTL;
+        private Clock chainCacheWallClock = Clock.systemUTC();
+        private LongSupplier chainCacheNanoClock = System::nanoTime;
+        private UnaryOperator<X509ExtendedTrustManager> pkixSeam = UnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /**
+         * How long a successful validation of a peer's certificate chain against the trust (the JDK's PKIX path
+         * validation, about 0.1-0.2 ms of CPU per side and handshake) is remembered, so that handshakes presenting
+         * the very same chain skip it; one minute by default, {@link Duration#ZERO} turns it off, at most an hour.
+         *
+         * <p>Only the path validation is remembered, and only its successes: the leaf's dates, the server's name,
+         * pins and revocation are checked on every handshake; a hit needs the same certificates byte for byte, in
+         * the same role, auth type and protocol, and every certificate (and the CA above it) within its dates at
+         * the time of the hit. Each loaded trust (each {@link #build()}, each reload) starts with an empty cache.
+         * It applies to trust configured here, not to an application's {@link #trustManager}.
+         */
+        public Builder chainValidationCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative() || ttl.compareTo(ChainValidationCache.MAX_TTL) > 0) {
+                throw new TlsConfigException("chainValidationCache must be between 0 (off) and "
+                        + ChainValidationCache.MAX_TTL + ": " + ttl);
+            }
+            chainValidationCacheTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Test seam: the clocks the chain validation cache (and Tether's date checks) use, and a wrapper around
+         * the JDK's PKIX trust manager (to count validations). Kept by {@link TlsConfig#toBuilder()}, so reloads
+         * keep them too.
+         */
+        Builder chainValidationSeams(Clock wallClock, LongSupplier nanoClock,
+                                     UnaryOperator<X509ExtendedTrustManager> pkix) {
+            chainCacheWallClock = Objects.requireNonNull(wallClock, "wallClock");
+            chainCacheNanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            pkixSeam = Objects.requireNonNull(pkix, "pkix");
+            return this;
         }
 
         /**

@@ -114,6 +114,34 @@ class RevocationTest {
         }
     }
 
+    /**
+     * The chain validation cache remembers only the path validation: revocation is checked on every handshake.
+     * Two servers present the same certificate, the first stapling "good", the second "revoked"; the second
+     * handshake's chain comes from the cache, and its revocation check still fails it.
+     */
+    @Test
+    void aStapledRevokedResponseFailsWhileTheChainValidationIsCached() throws Exception {
+        Path cert = issue("stapled-flip", "");
+        Path good = Files.copy(ocspResponse("stapled-flip", false), dir.resolve("stapled-flip-good.ocsp"));
+        Path revoked = ocspResponse("stapled-flip", true);
+        TlsConfig config = TlsConfig.builder().provider(TlsProvider.JDK).trustPemFile(dir.resolve("ca.pem"))
+                .revocation(RevocationMode.HARD_FAIL).revocationTimeout(Duration.ofSeconds(3)).build();
+        TlsConnector connector = new TlsConnector(SocketConnector.create(), config);
+        try (OpenSslServer server = OpenSslServer.start(dir, "-cert", cert.toString(), "-key", "stapled-flip.key",
+                "-status_file", good.toString(), "-naccept", "1");
+             TlsConnection c = connector.connect(server.endpoint(), Deadline.after(Duration.ofSeconds(20)))) {
+            assertThat(c.revocationStatus().orElseThrow().state()).isEqualTo(RevocationStatus.State.GOOD);
+        }
+        try (OpenSslServer server = OpenSslServer.start(dir, "-cert", cert.toString(), "-key", "stapled-flip.key",
+                "-status_file", revoked.toString(), "-naccept", "1")) {
+            assertThatThrownBy(() -> connector.connect(server.endpoint(), Deadline.after(Duration.ofSeconds(20))))
+                    .isInstanceOfSatisfying(CertificateRevocationException.class,
+                            e -> assertThat(e.revoked()).as(e.getMessage()).isTrue());
+        }
+        assertThat(config.material().chainValidationCache().orElseThrow().hits())
+                .as("the second chain validation came from the cache").isEqualTo(1);
+    }
+
     // ----------------------------------------------------------------------------------- OCSP responder
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Locale;
  * each round measures every case for {@code seconds} per provider, split into alternating slices (JDK, OpenSSL,
  * OpenSSL, JDK, ...), and prints the OpenSSL/JDK ratio; the summary gives the median ratio over the rounds. Same cases as
  * {@link TlsProviderBenchmark}: full and resumed handshakes (mutual TLS 1.3, ECDSA P-256, each with one 64-byte
- * round trip and a close), 64 KiB writes, 64-byte round trips.
+ * round trip and a close), 64 KiB writes, 64-byte round trips; plus full handshakes with the chain validation
+ * cache off on both ends (every handshake runs the JDK's PKIX validation), to show what the cache saves.
  *
  * <p>Besides the rate, each slice records the process's CPU time (all threads: client, server, JIT, GC) per
  * operation; the JDK/OpenSSL ratio of that is the second figure per case. On a shared machine the rate falls
@@ -29,10 +30,10 @@ import java.util.Locale;
  */
 public final class ProviderComparison {
     private static final String[] CASES = {"full handshakes/s", "resumed handshakes/s", "bulk 64 KiB MB/s",
-            "64-byte round trips/s"};
+            "64-byte round trips/s", "full, no chain cache/s"};
 
     /** Converts each case's operations per second to the unit printed (bulk: 64 KiB writes to MB/s). */
-    private static final double[] SCALE = {1, 1, 65536 / 1e6, 1};
+    private static final double[] SCALE = {1, 1, 65536 / 1e6, 1, 1};
     /** Alternating slices per case and round. */
     private static final int SLICES = 4;
     private static final com.sun.management.OperatingSystemMXBean CPU =
@@ -53,9 +54,13 @@ public final class ProviderComparison {
         Side openssl = new Side(TlsProvider.OPENSSL);
         List<double[]> ratios = new ArrayList<>();
         List<double[]> cpuRatios = new ArrayList<>();
+        List<double[]> jdkCpu = new ArrayList<>();
+        List<double[]> opensslCpu = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             double[] r = new double[CASES.length];
             double[] c = new double[CASES.length];
+            double[] jc = new double[CASES.length];
+            double[] oc = new double[CASES.length];
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d:", round));
             for (int i = 0; i < CASES.length; i++) {
                 Result[] jo = measurePair(jdk.op(i), openssl.op(i), seconds);
@@ -63,6 +68,8 @@ public final class ProviderComparison {
                 Result o = jo[1].scaled(SCALE[i]);
                 r[i] = o.rate / j.rate;
                 c[i] = j.cpuMicrosPerOp / o.cpuMicrosPerOp;
+                jc[i] = j.cpuMicrosPerOp;
+                oc[i] = o.cpuMicrosPerOp;
                 line.append(String.format(Locale.ROOT, "%n  %-22s JDK %9.1f (%8.1f us CPU/op)  OpenSSL %9.1f (%8.1f us"
                         + " CPU/op)  rate %.2fx  CPU %.2fx", CASES[i], j.rate, j.cpuMicrosPerOp, o.rate,
                         o.cpuMicrosPerOp, r[i], c[i]));
@@ -72,6 +79,8 @@ public final class ProviderComparison {
             if (round > warmup || rounds <= warmup) {
                 ratios.add(r);
                 cpuRatios.add(c);
+                jdkCpu.add(jc);
+                opensslCpu.add(oc);
             }
         }
         System.out.println("median OpenSSL/JDK over " + ratios.size() + " rounds: rate (min-max); JDK/OpenSSL CPU"
@@ -81,6 +90,12 @@ public final class ProviderComparison {
             double[] cpu = column(cpuRatios, i);
             System.out.printf(Locale.ROOT, "  %-22s %.2fx (%.2f-%.2f)   CPU %.2fx (%.2f-%.2f)%n", CASES[i],
                     col[col.length / 2], col[0], col[col.length - 1], cpu[cpu.length / 2], cpu[0], cpu[cpu.length - 1]);
+        }
+        System.out.println("median CPU time per operation, us: JDK, OpenSSL");
+        for (int i = 0; i < CASES.length; i++) {
+            double[] j = column(jdkCpu, i);
+            double[] o = column(opensslCpu, i);
+            System.out.printf(Locale.ROOT, "  %-22s %9.1f  %9.1f%n", CASES[i], j[j.length / 2], o[o.length / 2]);
         }
         jdk.close();
         openssl.close();
@@ -138,8 +153,10 @@ public final class ProviderComparison {
     /** One provider's servers and kept connections. */
     private static final class Side implements AutoCloseable {
         final ProviderFixture echo;
+        final ProviderFixture echoNoChainCache;
         final ProviderFixture discard;
         final TlsConnector full;
+        final TlsConnector fullNoChainCache;
         final TlsConnector resuming;
         final TlsConnection bulk;
         final TlsConnection kept;
@@ -150,7 +167,10 @@ public final class ProviderComparison {
         Side(TlsProvider provider) throws Exception {
             echo = new ProviderFixture(provider, ProviderFixture.Mode.ECHO);
             discard = new ProviderFixture(provider, ProviderFixture.Mode.DISCARD);
+            // The one case that turns a default off: it measures what the chain validation cache saves.
+            echoNoChainCache = new ProviderFixture(provider, ProviderFixture.Mode.ECHO, Duration.ZERO);
             full = echo.connector(false);
+            fullNoChainCache = echoNoChainCache.connector(false);
             resuming = echo.connector(true);
             echo.connectAndRoundTrip(resuming).close();
             try (TlsConnection second = echo.connectAndRoundTrip(resuming)) {
@@ -172,6 +192,7 @@ public final class ProviderComparison {
                     bulk.write(chunk, Deadline.after(Duration.ofSeconds(30)));
                 };
                 case 3 -> () -> ProviderFixture.roundTrip(kept, out, in);
+                case 4 -> () -> echoNoChainCache.connectAndRoundTrip(fullNoChainCache).close();
                 default -> throw new IllegalArgumentException("case " + i);
             };
         }
@@ -181,6 +202,7 @@ public final class ProviderComparison {
             bulk.close();
             kept.close();
             echo.close();
+            echoNoChainCache.close();
             discard.close();
         }
     }

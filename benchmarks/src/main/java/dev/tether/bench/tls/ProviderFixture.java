@@ -34,15 +34,28 @@ final class ProviderFixture implements AutoCloseable {
     private final ServerListener listener;
     private final TlsAcceptor acceptor;
     private final Mode mode;
+    /** The chain validation cache's TTL on both ends; null for the default. */
+    private final Duration chainCache;
     private final List<TlsConnection> serverSide = new CopyOnWriteArrayList<>();
 
     ProviderFixture(TlsProvider provider, Mode mode) {
+        this(provider, mode, null);
+    }
+
+    /**
+     * {@code chainCache} sets both ends' chain validation cache ({@link Duration#ZERO}: off), for the case that
+     * measures what the cache saves; null keeps the default.
+     */
+    ProviderFixture(TlsProvider provider, Mode mode, Duration chainCache) {
         try {
             this.certs = CertSet.create(Files.createTempDirectory("tether-provider-bench"));
             this.provider = provider;
             this.mode = mode;
-            this.acceptor = new TlsAcceptor(certs.serverConfig().provider(provider).protocols("TLSv1.3")
-                    .clientAuth(ClientAuth.REQUIRED).build());
+            this.chainCache = chainCache;
+            TlsConfig.Builder server = certs.serverConfig().provider(provider).protocols("TLSv1.3")
+                    .clientAuth(ClientAuth.REQUIRED);
+            this.acceptor = new TlsAcceptor((chainCache == null ? server : server.chainValidationCache(chainCache))
+                    .build());
             this.listener = ServerListener.loopback();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -54,9 +67,10 @@ final class ProviderFixture implements AutoCloseable {
 
     /** A mutual-TLS client on the same provider; {@code resumption} off makes every handshake a full one. */
     TlsConnector connector(boolean resumption) {
-        TlsConfig config = certs.mutualClientConfig().provider(provider).protocols("TLSv1.3")
-                .sessionResumption(resumption).build();
-        return new TlsConnector(SocketConnector.create(), config);
+        TlsConfig.Builder config = certs.mutualClientConfig().provider(provider).protocols("TLSv1.3")
+                .sessionResumption(resumption);
+        return new TlsConnector(SocketConnector.create(),
+                (chainCache == null ? config : config.chainValidationCache(chainCache)).build());
     }
 
     dev.tether.core.Endpoint endpoint() {

@@ -11,6 +11,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * with the dates), then the chain against the configured trust, then the server's name against its
  * subject alternative names, then the pins. Each failure is a {@link CertificateRejection} that becomes a
  * typed exception.
+ *
+ * <p>The chain check alone may be answered by a {@link ChainValidationCache} (for Tether's own PKIX trust
+ * manager, not one the application supplies, and not when the JDK checks revocation itself); every other
+ * check runs on every handshake. The class Javadoc of the cache says why that is safe.
  */
 final class PolicyTrustManager extends X509ExtendedTrustManager {
     private static final Logger log = LoggerFactory.getLogger(PolicyTrustManager.class);
@@ -36,19 +42,40 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
     private final Set<String> pins;
     /** Checks the server's certificate for revocation; null when revocation checking is off. */
     private final RevocationChecker revocation;
+    /** Successful PKIX validations; null when they are not cached. */
+    private final ChainValidationCache cache;
+    /** The time certificate dates are compared with. */
+    private final Clock clock;
 
     PolicyTrustManager(X509ExtendedTrustManager pkix, String trustDescription, boolean verifyHostname,
                        Set<String> pins) {
-        this(pkix, trustDescription, verifyHostname, pins, null);
+        this(pkix, trustDescription, verifyHostname, pins, null, ChainValidationCache.Settings.of(Duration.ZERO));
     }
 
+    /**
+     * {@code pkix} is validated through {@code cache}'s seam; a cache is made when the settings enable it and
+     * the JDK does not check revocation inside PKIX (its answer would then depend on revocation data).
+     */
     PolicyTrustManager(X509ExtendedTrustManager pkix, String trustDescription, boolean verifyHostname,
-                       Set<String> pins, RevocationChecker revocation) {
-        this.pkix = pkix;
+                       Set<String> pins, RevocationChecker revocation, ChainValidationCache.Settings cache) {
+        this.pkix = cache.pkixSeam().apply(pkix);
         this.trustDescription = trustDescription;
         this.verifyHostname = verifyHostname;
         this.pins = Set.copyOf(pins);
         this.revocation = revocation == null || revocation.mode() == RevocationMode.OFF ? null : revocation;
+        this.clock = cache.wallClock();
+        boolean jdkChecksRevocation = Boolean.getBoolean("com.sun.net.ssl.checkRevocation");
+        if (cache.enabled() && jdkChecksRevocation) {
+            log.debug("not caching chain validations: com.sun.net.ssl.checkRevocation=true makes the JDK's PKIX"
+                    + " result depend on revocation data");
+        }
+        this.cache = cache.enabled() && !jdkChecksRevocation
+                ? new ChainValidationCache(cache.ttl(), cache.wallClock(), cache.nanoClock()) : null;
+    }
+
+    /** The cache of successful chain validations; null when there is none. */
+    ChainValidationCache chainValidationCache() {
+        return cache;
     }
 
     @Override
@@ -98,20 +125,12 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
         List<X509Certificate> list = List.of(chain);
         String peer = peer(peerIsServer);
         checkLeafDates(chain[0], peer, null);
-        try {
-            if (engine != null) {
-                if (peerIsServer) {
-                    pkix.checkServerTrusted(chain, authType, engine);
-                } else {
-                    pkix.checkClientTrusted(chain, authType, engine);
-                }
-            } else if (peerIsServer) {
-                pkix.checkServerTrusted(chain, authType);
-            } else {
-                pkix.checkClientTrusted(chain, authType);
+        ChainValidationCache.Key key = cache == null ? null : cache.key(chain, authType, engine, peerIsServer);
+        if (key == null || !cache.validated(key)) {
+            validatePath(chain, authType, engine, peerIsServer, list, peer);
+            if (key != null) {
+                cache.remember(key, chain, pkix.getAcceptedIssuers());
             }
-        } catch (CertificateException e) {
-            throw classify(e, list, peer);
         }
         HandshakeObserver observer = HandshakeObserver.current();
         if (peerIsServer) {
@@ -130,12 +149,32 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
         }
     }
 
+    /** The JDK's PKIX validation of the chain against the trust material (the part that may be cached). */
+    private void validatePath(X509Certificate[] chain, String authType, SSLEngine engine, boolean peerIsServer,
+                              List<X509Certificate> list, String peer) throws CertificateException {
+        try {
+            if (engine != null) {
+                if (peerIsServer) {
+                    pkix.checkServerTrusted(chain, authType, engine);
+                } else {
+                    pkix.checkClientTrusted(chain, authType, engine);
+                }
+            } else if (peerIsServer) {
+                pkix.checkServerTrusted(chain, authType);
+            } else {
+                pkix.checkClientTrusted(chain, authType);
+            }
+        } catch (CertificateException e) {
+            throw classify(e, list, peer);
+        }
+    }
+
     private static String peer(boolean peerIsServer) {
         return peerIsServer ? "server" : "client";
     }
 
-    private static void checkLeafDates(X509Certificate cert, String peer, Throwable cause) throws CertificateRejection {
-        Date now = new Date();
+    private void checkLeafDates(X509Certificate cert, String peer, Throwable cause) throws CertificateRejection {
+        Date now = new Date(clock.millis());
         Instant notBefore = cert.getNotBefore().toInstant();
         Instant notAfter = cert.getNotAfter().toInstant();
         String who = "the " + peer + "'s certificate " + subject(cert);

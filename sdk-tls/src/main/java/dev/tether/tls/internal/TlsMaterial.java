@@ -8,8 +8,10 @@ import dev.tether.tls.spi.TlsEngineFactory;
 import dev.tether.tls.spi.TlsEngineSpec;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -30,6 +32,7 @@ public final class TlsMaterial {
     private final ResumptionMemory resumptionMemory = new ResumptionMemory();
     private final boolean applicationContext;
     private TlsEngineFactory engines;
+    private ChainValidationCache chainValidationCache;
 
     private TlsMaterial(SSLContext context, List<X509Certificate> certificateChain, String trustDescription,
                         boolean applicationContext) {
@@ -43,7 +46,8 @@ public final class TlsMaterial {
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites) {
         return load(trust, keys, pins, verifyHostname, protocols, cipherSuites, StandardInputs.NONE, null,
-                new EngineChoice(TlsProvider.JDK, List.of(), ClientAuth.NONE, true));
+                new EngineChoice(TlsProvider.JDK, List.of(), ClientAuth.NONE, true),
+                ChainValidationCache.Settings.of(ChainValidationCache.DEFAULT_TTL));
     }
 
     /** What the engine factory needs besides the key and trust material: the provider and engine-wide settings. */
@@ -57,12 +61,15 @@ public final class TlsMaterial {
      * it is, so only the engine-level settings (protocols, suites, ALPN, SNI, the JDK's host name check) apply.
      * {@code revocation} checks server certificates (null: no checking); it cannot reach inside an SSLContext.
      * The engines come from {@code engine}'s provider; an application's SSLContext only works with the JDK's.
+     * {@code chainCache} says whether successful PKIX validations are cached; only Tether's own trust (loaded
+     * from {@code trust}) is, never the application's trust manager, whose answers may change on their own.
      *
      * @throws dev.tether.tls.TlsProviderUnavailableException when the provider is OPENSSL and cannot run here
      */
     public static TlsMaterial load(TrustSource trust, KeySource keys, Set<String> pins, boolean verifyHostname,
                                    List<String> protocols, List<String> cipherSuites, StandardInputs std,
-                                   RevocationChecker revocation, EngineChoice engine) {
+                                   RevocationChecker revocation, EngineChoice engine,
+                                   ChainValidationCache.Settings chainCache) {
         if (std.context() != null) {
             if (!pins.isEmpty()) {
                 throw new TlsConfigException("certificate pins cannot be checked inside an SSLContext the application"
@@ -83,15 +90,19 @@ public final class TlsMaterial {
         }
         X509ExtendedTrustManager pkix;
         String trustDescription;
+        ChainValidationCache.Settings cacheSettings = chainCache;
         if (std.trustManager() != null) {
             pkix = std.trustManager();
             trustDescription = std.trustDescription();
+            cacheSettings = new ChainValidationCache.Settings(Duration.ZERO, chainCache.wallClock(),
+                    chainCache.nanoClock(), chainCache.pkixSeam());
         } else {
             TrustSource.Loaded loadedTrust = trust.load();
             pkix = loadedTrust.trustManager();
             trustDescription = loadedTrust.description();
         }
-        PolicyTrustManager tm = new PolicyTrustManager(pkix, trustDescription, verifyHostname, pins, revocation);
+        PolicyTrustManager tm = new PolicyTrustManager(pkix, trustDescription, verifyHostname, pins, revocation,
+                cacheSettings);
         List<X509Certificate> chain;
         X509ExtendedKeyManager km;
         if (std.keyManager() != null) {
@@ -112,6 +123,7 @@ public final class TlsMaterial {
                 }
             }
             TlsMaterial material = new TlsMaterial(context, chain, trustDescription, false);
+            material.chainValidationCache = tm.chainValidationCache();
             material.engines = EngineProviders.factory(engine.provider(), context, new TlsEngineSpec(km, tm,
                     !chain.isEmpty(), protocols, cipherSuites, engine.applicationProtocols(), engine.clientAuth(),
                     engine.sessionResumption()));
@@ -178,6 +190,11 @@ public final class TlsMaterial {
 
     public String trustDescription() {
         return trustDescription;
+    }
+
+    /** The cache of successful chain validations of this material's trust; empty when none is kept. */
+    public Optional<ChainValidationCache> chainValidationCache() {
+        return Optional.ofNullable(chainValidationCache);
     }
 
     /** What this context's client side has learnt about servers and session resumption. */
