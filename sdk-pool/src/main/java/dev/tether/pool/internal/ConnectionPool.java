@@ -392,16 +392,16 @@ final class ConnectionPool<Req, Resp> {
     }
 
     /**
-     * Closes every connection of a draining endpoint whoever holds it (its drain timeout passed): a call still
-     * on one fails as on any broken connection, with the request state it reached.
+     * Closes every connection of {@code ep} whoever holds it (a draining endpoint past its drain timeout, or a
+     * closing client past its own): a call still on one fails as on any broken connection, with the request
+     * state it reached.
      */
-    int closeAllOf(EndpointPool ep) {
+    int closeAllOf(EndpointPool ep, DestroyReason reason) {
         int n = 0;
         for (PooledConnection<?, ?> any : ep.live) {
             @SuppressWarnings("unchecked")
             PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;
-            pc.retire(DestroyReason.ENDPOINT_REMOVED);
-            if (connections.destroy(pc, DestroyReason.ENDPOINT_REMOVED)) {
+            if (connections.destroy(pc, reason)) {
                 n++;
             }
         }
@@ -428,13 +428,7 @@ final class ConnectionPool<Req, Resp> {
     int closeAll() {
         int n = 0;
         for (EndpointPool ep : set.view().all) {
-            for (PooledConnection<?, ?> any : ep.live) {
-                @SuppressWarnings("unchecked")
-                PooledConnection<Req, Resp> pc = (PooledConnection<Req, Resp>) any;
-                if (connections.destroy(pc, DestroyReason.SHUTDOWN)) {
-                    n++;
-                }
-            }
+            n += closeAllOf(ep, DestroyReason.SHUTDOWN);
         }
         return n;
     }

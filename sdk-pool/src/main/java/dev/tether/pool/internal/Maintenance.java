@@ -114,7 +114,7 @@ final class Maintenance<Req, Resp> {
             if (drainingFor < drainTimeoutNanos) {
                 return;
             }
-            int closed = pool.closeAllOf(ep);
+            int closed = pool.closeAllOf(ep, DestroyReason.ENDPOINT_REMOVED);
             LOG.warn("removed endpoint {}: {} connection(s) still in use after the drain timeout of {}; closed under their calls",
                     ep, closed, settings.drainTimeout());
         }
