@@ -6,7 +6,7 @@ import java.util.function.DoubleSupplier;
 /**
  * An exponential delay with jitter: {@code min(max, initial * multiplier^(n-1))}, lengthened or shortened by up
  * to {@code ±jitter} of itself. Pure arithmetic over an injected random source, so tests check the schedule
- * exactly. Used for reconnect attempts and for circuit-breaker open periods.
+ * exactly. Used for reconnect attempts, circuit-breaker open periods and endpoint-source retries.
  */
 final class Backoff {
     private final long initialNanos;

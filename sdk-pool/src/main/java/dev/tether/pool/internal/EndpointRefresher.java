@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EndpointRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointRefresher.class);
-    private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final String clientName;
     private final EndpointSource source;
@@ -36,6 +35,7 @@ final class EndpointRefresher {
     private final Listeners listeners;
     private final Consumer<List<Endpoint>> apply;
     private final long intervalNanos;
+    private final Backoff retryBackoff;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopped;
     private volatile TimeSource.Scheduled next;
@@ -61,6 +61,9 @@ final class EndpointRefresher {
                     + " has a refresh interval of " + interval + "; it must be positive");
         }
         this.intervalNanos = interval.toNanos();
+        // 1s, 2s, 4s, ... never later than the interval; no jitter (one client's source, not a reconnect storm).
+        Duration first = interval.compareTo(FIRST_RETRY) < 0 ? interval : FIRST_RETRY;
+        this.retryBackoff = new Backoff(first, 2.0, 0, interval, () -> 0.5);
     }
 
     /**
@@ -90,8 +93,7 @@ final class EndpointRefresher {
             return;
         }
         int failures = consecutiveFailures;
-        long delay = failures == 0 ? intervalNanos
-                : Math.min(intervalNanos, FIRST_RETRY_NANOS << Math.min(20, failures - 1));
+        long delay = failures == 0 ? intervalNanos : retryBackoff.delayNanos(failures);
         next = time.schedule(() -> {
             try {
                 background.execute(() -> {
