@@ -2,6 +2,7 @@ package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Connection;
 import dev.tether.core.Connector;
@@ -130,11 +131,8 @@ class EndpointSetChangesTest {
             Lease<String, String> onA = client.lease();
             Future<String> queued = pool.submit(() -> client.call("do queued"));
             // Network-free but on another thread: wait until the caller is in A's queue.
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (client.stats().get(a.endpoint()).waiting() == 0 && System.nanoTime() < giveUp) {
-                Thread.onSpinWait();
-            }
-            assertThat(client.stats().get(a.endpoint()).waiting()).isOne();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .untilAsserted(() -> assertThat(client.stats().get(a.endpoint()).waiting()).isOne());
 
             client.updateEndpoints(List.of(b.endpoint()));
 
@@ -159,20 +157,15 @@ class EndpointSetChangesTest {
             CompletableFuture<String> first = client.callAsync("do one", brief);
             CompletableFuture<String> second = client.callAsync("do two", brief);
             // Network events: both requests on A's one shared connection.
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (client.stats().get(a.endpoint()).pipelinedInFlight() < 2 && System.nanoTime() < giveUp) {
-                Thread.onSpinWait();
-            }
-            assertThat(client.stats().get(a.endpoint()).pipelinedInFlight()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).untilAsserted(() ->
+                    assertThat(client.stats().get(a.endpoint()).pipelinedInFlight()).isEqualTo(2));
             java.util.concurrent.FutureTask<String> third = new java.util.concurrent.FutureTask<>(
                     () -> client.call("do third", CallOptions.timeout(Duration.ofSeconds(30))));
             Thread caller = new Thread(third, "third-caller");
             caller.start();
             // It parks waiting for room (nothing else blocks before it has a connection).
-            while (caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < giveUp) {
-                Thread.onSpinWait();
-            }
-            assertThat(caller.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .untilAsserted(() -> assertThat(caller.getState()).isEqualTo(Thread.State.TIMED_WAITING));
 
             client.updateEndpoints(List.of(b.endpoint()));
 

@@ -2,6 +2,7 @@ package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Endpoint;
 import dev.tether.pool.internal.ManualTime;
@@ -72,11 +73,8 @@ class EndpointSourceRefreshTest {
         void awaitRefresh(TetherClient<?, ?> client) throws InterruptedException {
             awaitAsk();
             long want = ++refreshes;
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (ManualClients.core(client).completedEndpointRefreshes() < want && System.nanoTime() < giveUp) {
-                Thread.onSpinWait();
-            }
-            assertThat(ManualClients.core(client).completedEndpointRefreshes()).isEqualTo(want);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).untilAsserted(() ->
+                    assertThat(ManualClients.core(client).completedEndpointRefreshes()).isEqualTo(want));
         }
 
         private long refreshes;
@@ -200,18 +198,12 @@ class EndpointSourceRefreshTest {
 
     private static void awaitEndpoints(TetherClient<?, ?> client, List<Endpoint> expected) {
         // The answer is applied right after the source returns, on the same background thread.
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!client.endpoints().equals(expected) && System.nanoTime() < giveUp) {
-            Thread.onSpinWait();
-        }
-        assertThat(client.endpoints()).isEqualTo(expected);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .untilAsserted(() -> assertThat(client.endpoints()).isEqualTo(expected));
     }
 
     private static void awaitFailures(TetherClient<?, ?> client, int expected) {
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (client.endpointSourceStatus().orElseThrow().consecutiveFailures() != expected && System.nanoTime() < giveUp) {
-            Thread.onSpinWait();
-        }
-        assertThat(client.endpointSourceStatus().orElseThrow().consecutiveFailures()).isEqualTo(expected);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).untilAsserted(() ->
+                assertThat(client.endpointSourceStatus().orElseThrow().consecutiveFailures()).isEqualTo(expected));
     }
 }

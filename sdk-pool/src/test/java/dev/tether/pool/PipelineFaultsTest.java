@@ -1,6 +1,7 @@
 package dev.tether.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
@@ -155,13 +156,7 @@ class PipelineFaultsTest {
 
     /** Polls a condition the test cannot be told about (a write blocked in the kernel); a safety net of 30s. */
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - giveUp > 0) {
-                throw new AssertionError("not reached within 30s: " + what);
-            }
-            Thread.sleep(1);
-        }
+        await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(condition::getAsBoolean);
     }
 
     static Throwable failureOf(Future<?> f) throws Exception {
