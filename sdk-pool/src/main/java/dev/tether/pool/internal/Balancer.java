@@ -44,6 +44,7 @@ final class Balancer {
      */
     EndpointPool pick(CallState st) throws CircuitOpenException {
         EndpointSet.View v = set.view();
+        st.countsInFlight = v.countsInFlight; // the same view's answer, for the caller that takes the connection
         EndpointPool chosen = pickAmong(v.serving, st);
         if (chosen == null && v.warming.length > 0) {
             chosen = pickAmong(v.warming, st);

@@ -217,8 +217,8 @@ final class CallLoop<Req, Resp> {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);
-            // Decided per call and remembered on the connection, so the set changing meanwhile cannot unbalance it.
-            boolean count = set.view().countsInFlight;
+            // Decided by the pick's view and remembered on the connection, so a set change meanwhile cannot unbalance it.
+            boolean count = st.countsInFlight;
             if (count) {
                 ep.inFlight.increment();
             }

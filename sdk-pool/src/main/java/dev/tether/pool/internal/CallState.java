@@ -13,6 +13,8 @@ final class CallState {
     int attempts;
     /** Whether the current attempt holds a breaker permission, so its outcome must be recorded or released. */
     boolean permitted;
+    /** Whether the view the last pick used counts calls in flight per endpoint ({@link EndpointSet.View#countsInFlight}). */
+    boolean countsInFlight;
     /** The last connect that failed for this call (not an attempt: the call waited for another connection). */
     TetherException lastConnectFailure;
     EndpointPool lastFailed;
