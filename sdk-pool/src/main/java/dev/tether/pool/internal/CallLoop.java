@@ -217,7 +217,7 @@ final class CallLoop<Req, Resp> {
                 throw deadlinePassed(st);
             }
             EndpointPool ep = reachability.pickOrAwait(st);
-            // Decided by the pick's view and remembered on the connection, so a set change meanwhile cannot unbalance it.
+            // From the pick's view, remembered on the connection: a set change meanwhile cannot unbalance it.
             boolean count = st.countsInFlight;
             if (count) {
                 ep.inFlight.increment();
