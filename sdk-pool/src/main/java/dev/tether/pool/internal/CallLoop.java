@@ -65,7 +65,8 @@ final class CallLoop<Req, Resp> {
                 TetherEvents.callEnded(event, clientName, st.attempts + 1, st.idempotent, null);
                 return result;
             } catch (TetherException failure) {
-                EndpointPool failedOn = failure.endpoint() == null ? null : set.view().byEndpoint.get(failure.endpoint());
+                EndpointPool failedOn = failure.endpoint() == null ? null
+                        : set.view().byEndpoint.get(failure.endpoint());
                 st.failed(failedOn, failure);
                 long backoff = rules.backoffBeforeRetry(st, failedOn, failure);
                 if (backoff < 0) {
