@@ -47,6 +47,8 @@ import redis.clients.jedis.JedisPool;
 public final class RedisComparison {
     private static final int OPS_PER_SLICE = 24_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** {@code -Dbench.only=0|1|2}: run one contender only (exclusive, pipelined, Jedis), for profiling it. */
+    private static final int ONLY = Integer.getInteger("bench.only", -1);
     private static final String IMAGE = System.getProperty("tether.it.image", "tether-it:bookworm");
 
     /** One contender: {@code ops} SET/GET commands from caller {@code thread}. */
@@ -69,20 +71,27 @@ public final class RedisComparison {
 
         Path dir = Files.createTempDirectory("tether-bench-redis");
         CertSet certs = CertSet.create(dir);
-        String container = docker("run", "-d", "--rm", "-p", "127.0.0.1::6390", "-v", dir + ":/pki:ro", IMAGE,
-                "redis-server", "--port", "0", "--tls-port", "6390",
-                "--tls-cert-file", "/pki/" + dir.relativize(certs.serverCertFile()),
-                "--tls-key-file", "/pki/" + dir.relativize(certs.serverKeyFile()),
-                "--tls-ca-cert-file", "/pki/" + dir.relativize(certs.caFile()),
-                "--tls-auth-clients", "yes", "--protected-mode", "no", "--save", "", "--appendonly", "no").trim();
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        // Clients connect to the container's own address on Docker's bridge, not to a published port: on this
+        // host a published port is served by docker-proxy, a user-space copy between two sockets that adds two
+        // system calls and a thread wake-up per message each way (a production client talks to Redis directly).
+        // The address is known only once the container runs, so Redis waits for its certificate (issued for that
+        // address, so host names are verified as usual) before it starts.
+        String container = docker("run", "-d", "--rm", "-v", dir + ":/pki:ro", IMAGE, "sh", "-c",
+                "while [ ! -f /pki/ready ]; do sleep 0.1; done; exec redis-server --port 0 --tls-port 6390"
+                        + " --tls-cert-file /pki/redis.pem --tls-key-file /pki/redis.key"
+                        + " --tls-ca-cert-file /pki/" + dir.relativize(certs.caFile())
+                        + " --tls-auth-clients yes --protected-mode no --save '' --appendonly no").trim();
+        ExecutorService pool = callerThreads(callers);
         try {
-            String mapped = docker("port", container, "6390").lines().findFirst().orElseThrow().trim();
-            int port = Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1));
-            Endpoint endpoint = Endpoint.of("localhost", port);
+            String address = docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                    container).trim();
+            certs.issueServer("redis", b -> b.addIpAddress(address));
+            Files.writeString(dir.resolve("ready"), "");
+            int port = 6390;
+            Endpoint endpoint = Endpoint.of(address, port);
             try (TetherClient<RespValue, RespValue> exclusive = tether(certs, endpoint, callers, 1);
                  TetherClient<RespValue, RespValue> pipelined = tether(certs, endpoint, callers, depth);
-                 JedisPool jedis = jedis(certs, port, callers)) {
+                 JedisPool jedis = jedis(certs, address, port, callers)) {
                 awaitRedis(exclusive);
                 CallOptions options = CallOptions.timeout(TIMEOUT);
                 Work[] contenders = {
@@ -90,15 +99,29 @@ public final class RedisComparison {
                     (t, n) -> tetherOps(pipelined, options, t, n),
                     (t, n) -> jedisOps(jedis, t, n)};
                 String[] names = {"tether exclusive", "tether pipelined(depth " + depth + ")", "jedis"};
+                ServerCpu serverCpu = ServerCpu.of(docker("inspect", "-f", "{{.State.Pid}}", container).trim());
                 List<Double> pipeVsExcl = new ArrayList<>();
                 List<Double> pipeVsJedis = new ArrayList<>();
                 List<Double> exclVsJedis = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     double[] rates = new double[3];
+                    StringBuilder cpu = new StringBuilder();
                     for (int k = 0; k < 3; k++) {
                         int which = (round + k) % 3; // who goes first rotates
+                        if (ONLY >= 0 && which != ONLY) {
+                            rates[which] = Double.NaN;
+                            continue;
+                        }
+                        long clientCpu = processCpuNanos();
+                        long switches = contextSwitches();
+                        long redisCpu = serverCpu.nanos();
+                        long ops = (long) callers * perThread;
                         rates[which] = slice(pool, callers, perThread, contenders[which]);
+                        cpu.append(String.format(Locale.ROOT, " %s %.1f/%.1f (%.1f switches)", names[which],
+                                (processCpuNanos() - clientCpu) / 1e3 / ops, (serverCpu.nanos() - redisCpu) / 1e3 / ops,
+                                (contextSwitches() - switches) / (double) ops));
                     }
+                    System.out.println("  CPU us per op, client/redis:" + cpu);
                     if (round > 0) { // round 0 warms all three up
                         pipeVsExcl.add(rates[1] / rates[0]);
                         pipeVsJedis.add(rates[1] / rates[2]);
@@ -130,13 +153,13 @@ public final class RedisComparison {
                 .build();
     }
 
-    private static JedisPool jedis(CertSet certs, int port, int callers) throws Exception {
+    private static JedisPool jedis(CertSet certs, String address, int port, int callers) throws Exception {
         SSLParameters params = new SSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name, as Tether does by default
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(callers);
         poolConfig.setMaxIdle(callers);
-        return new JedisPool(poolConfig, new HostAndPort("localhost", port), DefaultJedisClientConfig.builder()
+        return new JedisPool(poolConfig, new HostAndPort(address, port), DefaultJedisClientConfig.builder()
                 .ssl(true).sslSocketFactory(jdkContext(certs).getSocketFactory()).sslParameters(params)
                 .timeoutMillis((int) TIMEOUT.toMillis()).build());
     }
@@ -191,6 +214,65 @@ public final class RedisComparison {
             f.get();
         }
         return threads * (double) perThread / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Context switches of this process's threads so far (voluntary and not), from /proc. */
+    private static long contextSwitches() {
+        long n = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.endsWith("ctxt_switches:") || line.contains("ctxt_switches:")) {
+                            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return n;
+    }
+
+    /**
+     * The callers' threads: platform threads, or with {@code -Dbench.virtual=true} (JDK 21+) a virtual thread per
+     * caller, where a caller waiting for its reply parks its continuation instead of an OS thread.
+     */
+    private static ExecutorService callerThreads(int callers) throws ReflectiveOperationException {
+        if (Boolean.getBoolean("bench.virtual")) {
+            // Reflection: this module compiles for Java 17, which has no virtual threads.
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        }
+        return Executors.newFixedThreadPool(callers);
+    }
+
+    /** CPU time this process used so far (all threads). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time redis-server used so far, from /proc (10 ms ticks). */
+    private record ServerCpu(String pid) {
+        /** The redis-server under the container's init process ({@code pid}): its only child. */
+        static ServerCpu of(String initPid) throws IOException {
+            String children = Files.readString(Path.of("/proc", initPid, "task", initPid, "children")).trim();
+            return new ServerCpu(children.isEmpty() ? initPid : children.split(" ")[0]);
+        }
+
+        long nanos() {
+            try {
+                String stat = Files.readString(Path.of("/proc", pid, "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command name.
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            } catch (IOException e) {
+                return 0;
+            }
+        }
     }
 
     private static double median(List<Double> values) {

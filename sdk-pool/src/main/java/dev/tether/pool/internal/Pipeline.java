@@ -10,6 +10,7 @@ import dev.tether.pool.CallInterruptedException;
 import dev.tether.pool.DestroyReason;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,6 +58,11 @@ final class Pipeline<Req, Resp> {
     private final int maxDepth;
     private final int maxQueuedBytes;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Callers to wake once the lock is released ({@link #wake}): a caller woken while the lock is still held
+     * would wake only to block on the lock and be woken again, a second context switch per request.
+     */
+    private final ArrayList<Thread> toWake = new ArrayList<>(4);
     private final ArrayDeque<PipelineEntry<Resp>> unsent = new ArrayDeque<>();
     private final ArrayDeque<PipelineEntry<Resp>> awaiting = new ArrayDeque<>();
     /** Used by the writer only. */
@@ -112,7 +118,7 @@ final class Pipeline<Req, Resp> {
             load++;
             return true;
         } finally {
-            lock.unlock();
+            unlockAndWake();
         }
     }
 
@@ -150,7 +156,9 @@ final class Pipeline<Req, Resp> {
             queuedBytes += e.size;
             return run(e);
         } finally {
-            lock.unlock();
+            if (!e.leftUnlocked) {
+                unlockAndWake();
+            }
             finish();
         }
     }
@@ -163,7 +171,7 @@ final class Pipeline<Req, Resp> {
             load--;
             drainedCheck();
         } finally {
-            lock.unlock();
+            unlockAndWake();
             finish();
         }
         shared.roomFreed();
@@ -206,12 +214,16 @@ final class Pipeline<Req, Resp> {
                 read(e);
                 continue;
             }
-            lock.unlock();
-            try {
-                time.park(this, left);
-            } finally {
-                lock.lock();
+            unlockAndWake();
+            time.park(this, left);
+            if (e.outcome == PipelineEntry.ANSWERED && reader != e && writer != e) {
+                // Answered by the reader while parked, holding no role: nothing to hand on, so it leaves without
+                // taking the lock again (the reader already counted the request out). Roles go only to callers
+                // still waiting, so one answered cannot be given one meanwhile.
+                e.leftUnlocked = true;
+                return e.reply;
             }
+            lock.lock();
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 if (e.outcome == PipelineEntry.PENDING) {
@@ -219,6 +231,26 @@ final class Pipeline<Req, Resp> {
                             e.written ? RequestState.MAY_HAVE_BEEN_SENT : RequestState.NOT_SENT, null));
                 }
             }
+        }
+    }
+
+    /** Wakes {@code t} once the lock is released; lock held. */
+    private void wake(Thread t) {
+        toWake.add(t);
+    }
+
+    /** Releases the lock, then wakes the callers queued for it by {@link #wake}. */
+    private void unlockAndWake() {
+        int n = toWake.size();
+        if (n == 0) {
+            lock.unlock();
+            return;
+        }
+        Thread[] wake = toWake.toArray(new Thread[n]);
+        toWake.clear();
+        lock.unlock();
+        for (Thread t : wake) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -250,12 +282,12 @@ final class Pipeline<Req, Resp> {
             PipelineEntry<Resp> next = liveLatest(e, e);
             if (next != null) {
                 reader = next;
-                LockSupport.unpark(next.thread);
+                wake(next.thread);
             } else if (reader == e) {
                 reader = null;
             }
         }
-        lock.unlock();
+        unlockAndWake();
         Throwable failure = null;
         try {
             pc.connection.write(batch.gathered(), latest);
@@ -296,9 +328,9 @@ final class Pipeline<Req, Resp> {
         if (!delivering && writer == null && !unsent.isEmpty()) {
             // Large, or queued during the write just made: the first of their callers writes them.
             writer = unsent.peekFirst();
-            LockSupport.unpark(writer.thread);
+            wake(writer.thread);
         }
-        lock.unlock();
+        unlockAndWake();
         Resp reply = null;
         Throwable failure = null;
         try {
@@ -327,7 +359,7 @@ final class Pipeline<Req, Resp> {
             head.reply = reply;
             head.outcome = PipelineEntry.ANSWERED;
             if (head != e) {
-                LockSupport.unpark(head.thread);
+                wake(head.thread);
             }
         }
     }
@@ -371,13 +403,13 @@ final class Pipeline<Req, Resp> {
         if (writer == null && !unsent.isEmpty()) {
             PipelineEntry<Resp> next = unsent.peekFirst(); // queued requests are live: a caller giving up takes its out
             writer = next;
-            LockSupport.unpark(next.thread);
+            wake(next.thread);
         }
         if (reader == null && !awaiting.isEmpty()) {
             PipelineEntry<Resp> next = liveLatest(writer, null);
             if (next != null) {
                 reader = next;
-                LockSupport.unpark(next.thread);
+                wake(next.thread);
             } else if (writer == null && reserved == 0) {
                 // Only abandoned requests are in flight and nobody waits: nobody would read their replies.
                 failAll(null, new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
@@ -437,7 +469,7 @@ final class Pipeline<Req, Resp> {
                 x.outcome = PipelineEntry.FAILED;
                 x.failure = x == self && tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
                 if (x != self) {
-                    LockSupport.unpark(x.thread);
+                    wake(x.thread);
                 }
             }
         }
@@ -445,7 +477,7 @@ final class Pipeline<Req, Resp> {
             x.outcome = PipelineEntry.FAILED;
             x.failure = PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.NOT_SENT);
             if (x != self) {
-                LockSupport.unpark(x.thread);
+                wake(x.thread);
             }
         }
         awaiting.clear();

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 /**
  * One request on a shared connection ({@link Pipeline}) and its caller: the encoded frame, where it stands
  * (queued, written, answered, failed, given up on) and the outcome handed to the caller. Guarded by its
- * pipeline's lock.
+ * pipeline's lock, except {@link #outcome}, which a woken caller may read without it.
  */
 final class PipelineEntry<Resp> {
     static final int PENDING = 0;
@@ -24,8 +24,11 @@ final class PipelineEntry<Resp> {
     boolean written;
     /** Its caller left (deadline, interrupt) after it was written: its reply is read and dropped. */
     boolean abandoned;
-    int outcome = PENDING;
+    /** Written under the lock, after {@link #reply}; read without it by a caller that was parked. */
+    volatile int outcome = PENDING;
     Resp reply;
+    /** Its caller left {@link Pipeline#exchange} without the lock (answered while parked); the caller's own. */
+    boolean leftUnlocked;
     TetherException failure;
 
     PipelineEntry(ByteBuffer frame, Deadline deadline, Thread thread) {
