@@ -26,7 +26,7 @@ final class ConnectionPool<Req, Resp> {
     private final Connections<Req, Resp> connections;
     private final Capacity capacity;
     private final TimeSource time;
-    private final boolean lifo;
+    private final IdleConnections<Req, Resp> idle;
     private final long acquireTimeoutNanos;
     private final int maxPerEndpoint;
     /** Queued callers whose endpoint has room but the client as a whole is full. */
@@ -40,7 +40,7 @@ final class ConnectionPool<Req, Resp> {
         this.connections = connections;
         this.capacity = capacity;
         this.time = time;
-        this.lifo = lifo;
+        this.idle = new IdleConnections<>(lifo, connections);
         this.acquireTimeoutNanos = acquireTimeout.toNanos();
         this.maxPerEndpoint = maxPerEndpoint;
     }
@@ -92,7 +92,7 @@ final class ConnectionPool<Req, Resp> {
     /** Claims an idle connection that passes the reuse check; destroys those that fail it. */
     private PooledConnection<Req, Resp> takeIdle(EndpointPool ep, long now) {
         PooledConnection<Req, Resp> pc;
-        while ((pc = pollIdle(ep)) != null) {
+        while ((pc = idle.poll(ep)) != null) {
             if (!pc.claim(PooledConnection.LEASED)) {
                 continue; // maintenance is checking it, or it was closed: it is not ours to take
             }
@@ -115,28 +115,6 @@ final class ConnectionPool<Req, Resp> {
                 destroy(pc, DestroyReason.BROKEN); // unless the check recorded a more precise reason
             }
         }
-    }
-
-    /** The next idle candidate: with lifo reuse the most recently returned (the {@code recent} slot first). */
-    @SuppressWarnings("unchecked")
-    private PooledConnection<Req, Resp> pollIdle(EndpointPool ep) {
-        if (lifo && ep.recent.get() != null) {
-            PooledConnection<?, ?> pc = ep.recent.getAndSet(null);
-            if (pc != null) {
-                return (PooledConnection<Req, Resp>) pc;
-            }
-        }
-        return (PooledConnection<Req, Resp>) ep.idle.pollFirst();
-    }
-
-    /** The least recently returned idle candidate. */
-    @SuppressWarnings("unchecked")
-    private PooledConnection<Req, Resp> pollOldestIdle(EndpointPool ep) {
-        PooledConnection<?, ?> pc = lifo ? ep.idle.pollLast() : ep.idle.pollFirst();
-        if (pc == null && lifo) {
-            pc = ep.recent.getAndSet(null);
-        }
-        return (PooledConnection<Req, Resp>) pc;
     }
 
     private PooledConnection<Req, Resp> connect(EndpointPool ep, Slot slot, Deadline deadline, long start)
@@ -202,7 +180,7 @@ final class ConnectionPool<Req, Resp> {
                         countedElsewhere = true;
                         waitingForRoomElsewhere.incrementAndGet();
                     }
-                    if (closeIdleElsewhere(ep)) {
+                    if (idle.closeOneElsewhere(ep, set.view().all)) {
                         continue;
                     }
                 }
@@ -262,30 +240,6 @@ final class ConnectionPool<Req, Resp> {
     }
 
     /**
-     * Closes the least recently used idle connection of another endpoint, so a caller of {@code ep} waiting
-     * because the client as a whole is full gets the room. False when no other endpoint has one idle.
-     */
-    private boolean closeIdleElsewhere(EndpointPool ep) {
-        for (EndpointPool other : set.view().all) {
-            if (other == ep) {
-                continue;
-            }
-            while (true) {
-                PooledConnection<Req, Resp> oldest = pollOldestIdle(other);
-                if (oldest == null) {
-                    break;
-                }
-                if (oldest.claimIdleForClosing()) {
-                    oldest.retire(DestroyReason.IDLE);
-                    connections.closeClaimed(oldest);
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
      * Gives a connection back. A clean one goes to the oldest waiter or becomes idle; anything else (a failure
      * recorded, unread bytes, a broken or closed connection, a closed client) is destroyed.
      */
@@ -328,31 +282,17 @@ final class ConnectionPool<Req, Resp> {
             return;
         }
         pc.makeIdle();
-        if (!lifo) {
-            if (leastRecentlyUsed) {
-                ep.idle.offerFirst(pc);
-            } else {
-                ep.idle.offerLast(pc);
-            }
-        } else if (leastRecentlyUsed) {
-            ep.idle.offerLast(pc);
-        } else {
-            // The most recent goes in the slot; the one it displaces is still more recent than the rest.
-            PooledConnection<?, ?> displaced = ep.recent.getAndSet(pc);
-            if (displaced != null) {
-                ep.idle.offerFirst(displaced);
-            }
-        }
+        idle.add(ep, pc, leastRecentlyUsed);
         if (!ep.waiters.isEmpty()) {
             // A caller queued after the look above and may have missed this connection: hand one over now.
-            PooledConnection<Req, Resp> again = pollIdle(ep);
+            PooledConnection<Req, Resp> again = idle.poll(ep);
             if (again != null && again.claim(PooledConnection.LEASED) && !ep.waiters.handOff(again)) {
                 again.makeIdle();
-                ep.idle.offerFirst(again); // nobody waits after all: back at the most recent end of the list
+                idle.putBack(ep, again); // nobody waits after all
             }
         }
         if (closed) {
-            closeIdle(ep);
+            idle.closeAll(ep, DestroyReason.SHUTDOWN);
         }
     }
 
@@ -375,20 +315,9 @@ final class ConnectionPool<Req, Resp> {
         }
     }
 
-    /** Destroys every idle connection of {@code ep} (client closing). */
-    private void closeIdle(EndpointPool ep) {
-        closeIdle(ep, DestroyReason.SHUTDOWN);
-    }
-
     /** Destroys every idle connection of {@code ep}, for {@code reason}. */
     void closeIdle(EndpointPool ep, DestroyReason reason) {
-        PooledConnection<Req, Resp> pc;
-        while ((pc = pollIdle(ep)) != null) {
-            if (pc.claimIdleForClosing()) {
-                pc.retire(reason);
-                connections.closeClaimed(pc);
-            }
-        }
+        idle.closeAll(ep, reason);
     }
 
     /**
@@ -420,7 +349,7 @@ final class ConnectionPool<Req, Resp> {
         connections.shuttingDown();
         for (EndpointPool ep : set.view().all) {
             ep.waiters.wakeAll();
-            closeIdle(ep);
+            idle.closeAll(ep, DestroyReason.SHUTDOWN);
         }
     }
 
@@ -438,9 +367,8 @@ final class ConnectionPool<Req, Resp> {
     }
 
     boolean lifo() {
-        return lifo;
+        return idle.lifo();
     }
-
 
     private PoolExhaustedException exhausted(EndpointPool ep, long start) {
         int idle = ep.idleCount();
