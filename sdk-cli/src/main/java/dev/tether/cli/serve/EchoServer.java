@@ -46,6 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * every open connection (TLS ones with close_notify).
  */
 public final class EchoServer implements AutoCloseable {
+    /** Echoes of messages that arrived together are written together up to about this many bytes. */
+    private static final int MAX_COALESCED = 64 * 1024;
     /** How long writing an echo may block on a client that does not read. */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
     private static final int RAW_BUFFER_SIZE = 16 * 1024;
@@ -397,8 +399,14 @@ public final class EchoServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Echoes message by message. Messages that arrived together (a pipelining client's batch) are answered
+         * together in one write, as Redis does, up to {@link #MAX_COALESCED} bytes; the write happens before the
+         * next read that could block, so no reply waits for more input.
+         */
         private <T> void echoFramed(Connection connection, Codec<T, T> codec) throws TetherException {
             FramedConnection<T, T> framed = new FramedConnection<>(connection, codec);
+            ByteBuffer out = ByteBuffer.allocate(1024);
             while (true) {
                 T message;
                 try {
@@ -410,10 +418,35 @@ public final class EchoServer implements AutoCloseable {
                     }
                     throw e;
                 }
-                framed.send(message, Deadline.after(WRITE_TIMEOUT));
-                messagesEchoed.incrementAndGet();
-                bytesEchoed.addAndGet(sizeOf(message));
+                out.clear();
+                while (message != null) {
+                    out = append(out, codec.encode(message));
+                    messagesEchoed.incrementAndGet();
+                    bytesEchoed.addAndGet(sizeOf(message));
+                    message = out.position() < MAX_COALESCED ? framed.receiveBuffered() : null;
+                }
+                out.flip();
+                try {
+                    connection.write(out, Deadline.after(WRITE_TIMEOUT));
+                } catch (TetherException | RuntimeException | Error e) {
+                    connection.markBroken(e);
+                    throw e;
+                }
+                if (out.capacity() > MAX_COALESCED * 2) {
+                    out = ByteBuffer.allocate(1024); // one large message: do not keep its buffer for the connection
+                }
             }
+        }
+
+        /** {@code out} with {@code frame} appended, grown when needed. */
+        private static ByteBuffer append(ByteBuffer out, ByteBuffer frame) {
+            if (out.remaining() < frame.remaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + frame.remaining()));
+                out.flip();
+                bigger.put(out);
+                out = bigger;
+            }
+            return out.put(frame);
         }
 
         private long sizeOf(Object message) {

@@ -43,6 +43,43 @@ class EchoProtocolTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
+    void pipelinedLinesSentInOneWriteComeBackInOrder(boolean tls) throws Exception {
+        // The server answers lines that arrived together in one write of their echoes; a batch that ends mid-line
+        // (every 7th here) must still answer the whole lines and wait for the rest of the cut one.
+        CertSet certs = CertSet.create(dir);
+        try (EchoServer server = start(EchoProtocol.LINE, tls, certs);
+             FramedConnection<String, String> framed = new FramedConnection<>(connect(server, tls, certs),
+                     LineCodec.create())) {
+            int sent = 0;
+            StringBuilder pending = new StringBuilder();
+            for (int batch = 0; batch < 40; batch++) {
+                StringBuilder out = new StringBuilder(pending);
+                pending.setLength(0);
+                for (int i = 0; i < 25; i++) {
+                    out.append("batch ").append(batch).append(" line ").append(i).append(" ").append("x".repeat(i * 40))
+                            .append('\n');
+                }
+                if (batch % 7 == 3) {
+                    int cut = out.length() - 10;
+                    pending.append(out, cut, out.length());
+                    out.setLength(cut);
+                }
+                byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+                framed.connection().write(ByteBuffer.wrap(bytes), EchoClient.deadline());
+                int whole = (int) out.chars().filter(c -> c == '\n').count();
+                for (int i = 0; i < whole; i++) {
+                    String line = framed.receive(EchoClient.deadline());
+                    int n = sent + i;
+                    assertThat(line).startsWith("batch " + n / 25 + " line " + n % 25 + " ");
+                }
+                sent += whole;
+            }
+            assertThat(sent).isEqualTo(40 * 25);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void lengthPrefixedFramesComeBackWhole(boolean tls) throws Exception {
         CertSet certs = CertSet.create(dir);
         Random random = new Random(7);

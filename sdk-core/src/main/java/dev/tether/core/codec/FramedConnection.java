@@ -158,6 +158,31 @@ public final class FramedConnection<Req, Resp> implements AutoCloseable {
         }
     }
 
+    /**
+     * The next message if a whole one is already buffered, else null; never reads. For a peer answering
+     * pipelined requests: a server echoes every request that arrived together in one write, and a pipelined
+     * client hands out every reply that arrived together before it blocks again.
+     *
+     * @throws ProtocolViolationException when the buffered bytes are malformed or a frame is too large (the
+     *         connection is then broken)
+     */
+    public Resp receiveBuffered() throws TetherException {
+        if (buffer == null || !buffer.hasRemaining()) {
+            return null;
+        }
+        try {
+            Resp message = decodeBuffered();
+            if (message != null) {
+                releaseIfEmpty();
+            }
+            return message;
+        } catch (TetherException | RuntimeException | Error e) {
+            buffer = null;
+            connection.markBroken(e);
+            throw e;
+        }
+    }
+
     /** {@link #send} then {@link #receive}, both within the one {@code deadline}. */
     public Resp exchange(Req request, Deadline deadline) throws TetherException {
         send(request, deadline);

@@ -65,6 +65,31 @@ class FramedExchangeTest {
     }
 
     @Test
+    void receiveBufferedHandsOutOnlyWholeMessagesAlreadyRead() throws Exception {
+        String replies = "one\ntwo\nthr";
+        CountDownLatch rest = new CountDownLatch(1);
+        try (ScriptedPeer peer = ScriptedPeer.start(ScriptedPeer.script().expect("go\n").send(replies)
+                .await(rest).send("ee\n"));
+             FramedConnection<String, String> lines = open(peer.endpoint(), LineCodec.create())) {
+            assertThat(lines.receiveBuffered()).as("nothing read yet").isNull();
+            lines.send("go", deadline());
+            // Waits for the network, not for time: every byte of the first batch is in the socket before the read.
+            Deadline arrival = deadline();
+            while (lines.connection().available() < replies.length()) {
+                assertThat(arrival.remainingNanos()).as("first batch arrived").isPositive();
+                Thread.onSpinWait();
+            }
+            assertThat(lines.receive(deadline())).isEqualTo("one");
+            assertThat(lines.receiveBuffered()).isEqualTo("two");
+            assertThat(lines.receiveBuffered()).as("a partial line is not a message").isNull();
+            assertThat(lines.connection().bytesRead()).as("receiveBuffered never reads").isEqualTo(replies.length());
+            rest.countDown();
+            assertThat(lines.receive(deadline())).isEqualTo("three");
+            assertThat(lines.hasBufferedInput()).isFalse();
+        }
+    }
+
+    @Test
     void responseDeliveredOneByteAtATimeIsReassembled() throws Exception {
         byte[] reply = ("*3\r\n$5\r\nhello\r\n*2\r\n:-42\r\n$-1\r\n+OK\r\n").getBytes(StandardCharsets.US_ASCII);
         AtomicReference<Connection> client = new AtomicReference<>();

@@ -215,7 +215,12 @@ final class Pipeline<Req, Resp> {
                 continue;
             }
             unlockAndWake();
-            time.park(this, left);
+            try {
+                time.park(this, left);
+            } catch (RuntimeException | Error t) {
+                lock.lock(); // exchange's finally releases it, and wakes nobody it has not queued
+                throw t;
+            }
             if (e.outcome == PipelineEntry.ANSWERED && reader != e && writer != e) {
                 // Answered by the reader while parked, holding no role: nothing to hand on, so it leaves without
                 // taking the lock again (the reader already counted the request out). Roles go only to callers
@@ -466,16 +471,16 @@ final class Pipeline<Req, Resp> {
         boolean selfPending = self != null && self.outcome == PipelineEntry.PENDING;
         for (PipelineEntry<Resp> x : awaiting) {
             if (x.outcome == PipelineEntry.PENDING && !x.abandoned) {
-                x.outcome = PipelineEntry.FAILED;
                 x.failure = x == self && tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
+                x.outcome = PipelineEntry.FAILED;
                 if (x != self) {
                     wake(x.thread);
                 }
             }
         }
         for (PipelineEntry<Resp> x : unsent) {
-            x.outcome = PipelineEntry.FAILED;
             x.failure = PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.NOT_SENT);
+            x.outcome = PipelineEntry.FAILED;
             if (x != self) {
                 wake(x.thread);
             }
@@ -487,8 +492,8 @@ final class Pipeline<Req, Resp> {
         writer = null;
         reader = null;
         if (self != null && self.outcome == PipelineEntry.PENDING) {
-            self.outcome = PipelineEntry.FAILED;
             self.failure = tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
+            self.outcome = PipelineEntry.FAILED;
         }
         if (tc == null && cause instanceof RuntimeException r && selfPending) {
             // A codec or transport bug on this caller's thread: it sees the original; the others a typed failure.
