@@ -6,6 +6,7 @@ import dev.tether.core.TetherException;
 import dev.tether.core.codec.FramedConnection;
 import dev.tether.core.codec.LengthPrefixedCodec;
 import dev.tether.pool.CallOptions;
+import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,26 @@ public class PooledCallOverheadBenchmark {
         }
     }
 
+    /** The same with {@code pipelineDepth(32)}: a lone caller on a shared connection. */
+    @State(Scope.Benchmark)
+    public static class Pipelined {
+        TetherClient<byte[], byte[]> client;
+        final CallOptions options = CallOptions.timeout(TIMEOUT);
+
+        @Setup(Level.Trial)
+        public void start() {
+            client = TetherClient.builder(LengthPrefixedCodec.create()).endpoint(ENDPOINT)
+                    .connector((endpoint, deadline) -> new MemoryEchoConnection(endpoint))
+                    .pool(PoolSettings.builder().pipelineDepth(32).build())
+                    .build();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            client.close();
+        }
+    }
+
     /** The thread's own in-memory echo connection. */
     @State(Scope.Thread)
     public static class Held {
@@ -74,6 +95,12 @@ public class PooledCallOverheadBenchmark {
     @Threads(1)
     public byte[] pooled_call_01_threads(Pooled pooled) throws TetherException {
         return pooled.client.call(PAYLOAD, pooled.options);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public byte[] pipelined_call_01_threads(Pipelined pipelined) throws TetherException {
+        return pipelined.client.call(PAYLOAD, pipelined.options);
     }
 
     @Benchmark
