@@ -30,7 +30,6 @@ import java.util.concurrent.Future;
  */
 public final class InterleavedEchoComparison {
     private static final int CALLS_PER_THREAD_PER_SLICE = 1500;
-    private static final int WARM_UP_CALLS = 50;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     /** One way of making a 64-byte round trip from caller thread {@code thread}. */
@@ -52,42 +51,45 @@ public final class InterleavedEchoComparison {
 
         EchoServers servers = new EchoServers();
         Endpoint endpoint = tls ? servers.tlsEndpoint() : servers.plainEndpoint();
+        TetherClient.Builder<byte[], byte[]> builder = TetherClient.builder(LengthPrefixedCodec.create())
+                .endpoint(endpoint)
+                .pool(PoolSettings.builder().maxTotal(128).maxPerEndpoint(128).build());
+        if (tls) {
+            builder.tls(servers.clientTlsConfig());
+        }
         PooledEchoBenchmark.Setting setting = new PooledEchoBenchmark.Setting();
         setting.transport = args[1];
         setting.servers = servers;
+        List<PooledEchoBenchmark.OwnSocket> ownSockets = new ArrayList<>();
+        List<FramedConnection<byte[], byte[]>> ownTether = new ArrayList<>();
         Connector plain = SocketConnector.create();
         Connector connector = tls ? new TlsConnector(plain, servers.clientTlsConfig()) : plain;
+        for (int i = 0; i < threads; i++) {
+            PooledEchoBenchmark.OwnSocket socket = new PooledEchoBenchmark.OwnSocket();
+            socket.open(setting);
+            ownSockets.add(socket);
+            ownTether.add(new FramedConnection<>(connector.connect(endpoint, Deadline.after(Duration.ofSeconds(5))),
+                    LengthPrefixedCodec.create()));
+        }
+
         byte[] payload = PooledEchoBenchmark.PAYLOAD;
         CallOptions options = CallOptions.timeout(CALL_TIMEOUT);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Double> pooledToJdk = new ArrayList<>();
-        List<Double> tetherToJdk = new ArrayList<>();
-        List<Double> pooledToTether = new ArrayList<>();
-        try {
+        try (TetherClient<byte[], byte[]> client = builder.build()) {
+            RoundTrip pooled = t -> client.call(payload, options);
+            RoundTrip jdk = t -> ownSockets.get(t).roundTrip();
+            RoundTrip tether = t -> ownTether.get(t).exchange(payload, Deadline.after(CALL_TIMEOUT));
+            List<Double> pooledToJdk = new ArrayList<>();
+            List<Double> tetherToJdk = new ArrayList<>();
+            List<Double> pooledToTether = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                // Fresh connections for every contender every round. A connection's round trip depends on where
-                // the scheduler puts its server thread relative to the caller (same core or not, on two cores);
-                // that placement sticks to a connection, so connections kept for the whole run gave one
-                // contender a lucky or unlucky placement for every round (run-to-run medians 0.91-0.98 for two
-                // identical transports). New connections each round make placement a per-round coin flip the
-                // median averages out.
+                // The contender that goes first changes every round: the first slice after a pause runs on colder
+                // caches and a sleepier CPU, and always giving that to one contender skewed its ratio by ~10%.
                 double[] rates = new double[3];
-                try (Contenders c = new Contenders(threads, setting, endpoint, connector, tls, servers)) {
-                    RoundTrip pooled = t -> c.client.call(payload, options);
-                    RoundTrip jdk = t -> c.ownSockets.get(t).roundTrip();
-                    RoundTrip tether = t -> c.ownTether.get(t).exchange(payload, Deadline.after(CALL_TIMEOUT));
-                    // The same few untimed calls for each: the pool opens its connections (every caller at once),
-                    // and every connection has its first records (a TLS 1.3 session ticket) behind it.
-                    RoundTrip[] contenders = {pooled, jdk, tether};
-                    for (RoundTrip warm : contenders) {
-                        slice(pool, threads, warm, WARM_UP_CALLS);
-                    }
-                    // The contender that goes first changes every round: the first slice after a pause runs on
-                    // colder caches and a sleepier CPU, and always giving that to one contender skewed its ratio.
-                    for (int k = 0; k < 3; k++) {
-                        int which = (round + k) % 3;
-                        rates[which] = slice(pool, threads, contenders[which], CALLS_PER_THREAD_PER_SLICE);
-                    }
+                RoundTrip[] contenders = {pooled, jdk, tether};
+                for (int k = 0; k < 3; k++) {
+                    int which = (round + k) % 3;
+                    rates[which] = slice(pool, threads, contenders[which]);
                 }
                 double pooledRate = rates[0];
                 double jdkRate = rates[1];
@@ -108,53 +110,19 @@ public final class InterleavedEchoComparison {
                     median(tetherToJdk), median(pooledToTether));
         } finally {
             pool.shutdownNow();
-            servers.close();
+            ownTether.forEach(FramedConnection::close);
         }
         System.exit(0);
     }
 
-    /** One round's connections: a pooled client, one JDK socket and one Tether connection per caller thread. */
-    private static final class Contenders implements AutoCloseable {
-        final TetherClient<byte[], byte[]> client;
-        final List<PooledEchoBenchmark.OwnSocket> ownSockets = new ArrayList<>();
-        final List<FramedConnection<byte[], byte[]>> ownTether = new ArrayList<>();
-
-        Contenders(int threads, PooledEchoBenchmark.Setting setting, Endpoint endpoint, Connector connector,
-                   boolean tls, EchoServers servers) throws Exception {
-            TetherClient.Builder<byte[], byte[]> builder = TetherClient.builder(LengthPrefixedCodec.create())
-                    .endpoint(endpoint)
-                    .pool(PoolSettings.builder().maxTotal(128).maxPerEndpoint(128).build());
-            if (tls) {
-                builder.tls(servers.clientTlsConfig());
-            }
-            client = builder.build();
-            for (int i = 0; i < threads; i++) {
-                PooledEchoBenchmark.OwnSocket socket = new PooledEchoBenchmark.OwnSocket();
-                socket.open(setting);
-                ownSockets.add(socket);
-                ownTether.add(new FramedConnection<>(connector.connect(endpoint,
-                        Deadline.after(Duration.ofSeconds(5))), LengthPrefixedCodec.create()));
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.close();
-            ownTether.forEach(FramedConnection::close);
-            for (PooledEchoBenchmark.OwnSocket s : ownSockets) {
-                s.close();
-            }
-        }
-    }
-
     /** Runs {@code roundTrip} on every thread for a fixed number of calls; returns round trips per second. */
-    private static double slice(ExecutorService pool, int threads, RoundTrip roundTrip, int calls) throws Exception {
+    private static double slice(ExecutorService pool, int threads, RoundTrip roundTrip) throws Exception {
         long start = System.nanoTime();
         List<Future<?>> work = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             work.add(pool.submit(() -> {
-                for (int i = 0; i < calls; i++) {
+                for (int i = 0; i < CALLS_PER_THREAD_PER_SLICE; i++) {
                     roundTrip.run(thread);
                 }
                 return null;
@@ -163,7 +131,7 @@ public final class InterleavedEchoComparison {
         for (Future<?> f : work) {
             f.get();
         }
-        return threads * (double) calls / ((System.nanoTime() - start) / 1e9);
+        return threads * (double) CALLS_PER_THREAD_PER_SLICE / ((System.nanoTime() - start) / 1e9);
     }
 
     private static double median(List<Double> values) {
