@@ -5,15 +5,10 @@ import dev.tether.core.Deadline;
 import dev.tether.core.ProtocolViolationException;
 import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
-import dev.tether.core.TimedOutException;
 import dev.tether.pool.CallInterruptedException;
 import dev.tether.pool.DestroyReason;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection shared by several calls whose replies come back in request order (pipelining). There is no
@@ -42,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The shared connection is {@code LEASED} to this pipeline for as long as anything is in flight on it; the
  * caller whose departure leaves nothing in flight gives it back to the pool ({@link ConnectionPool#release}),
  * where idle checks, keep-alive pings and exclusive callers see it like any other. A failed one is destroyed.
- * All state is guarded by one {@link ReentrantLock}, never held across I/O or parking.
+ * All state is guarded by one lock ({@link DeferredWakeLock}), never held across I/O or parking.
  */
 final class Pipeline<Req, Resp> {
     /**
@@ -55,16 +50,10 @@ final class Pipeline<Req, Resp> {
     private final Pipelines.Shared shared;
     private final ConnectionPool<Req, Resp> pool;
     private final TimeSource time;
-    private final int maxDepth;
-    private final int maxQueuedBytes;
-    private final ReentrantLock lock = new ReentrantLock();
-    /**
-     * Callers to wake once the lock is released ({@link #wake}): a caller woken while the lock is still held
-     * would wake only to block on the lock and be woken again, a second context switch per request.
-     */
-    private final ArrayList<Thread> toWake = new ArrayList<>(4);
-    private final ArrayDeque<PipelineEntry<Resp>> unsent = new ArrayDeque<>();
-    private final ArrayDeque<PipelineEntry<Resp>> awaiting = new ArrayDeque<>();
+    /** Callers are woken ({@code wake}) only once it is released ({@code unlockAndWake}). */
+    private final DeferredWakeLock lock = new DeferredWakeLock();
+    /** The requests ({@code unsent}, then {@code awaiting}) and the counts read without the lock. */
+    private final PipelineQueue<Resp> queue;
     /** Used by the writer only. */
     private final WriteBatch batch = new WriteBatch();
     private PipelineEntry<Resp> writer;
@@ -76,12 +65,6 @@ final class Pipeline<Req, Resp> {
      * once.
      */
     private boolean delivering;
-    /** Callers admitted ({@link #tryReserve}) that have not queued their request yet. */
-    private int reserved;
-    /** Reserved + queued + written and unanswered; read without the lock to pick the least loaded. */
-    volatile int load;
-    /** Bytes queued and not yet written. */
-    volatile long queuedBytes;
     /** No more callers: given back or failed. */
     volatile boolean detached;
     private boolean failed;
@@ -96,35 +79,31 @@ final class Pipeline<Req, Resp> {
         this.shared = shared;
         this.pool = pool;
         this.time = time;
-        this.maxDepth = maxDepth;
-        this.maxQueuedBytes = maxQueuedBytes;
-        this.reserved = 1; // for the caller that brought the connection
-        this.load = 1;
+        this.queue = new PipelineQueue<>(maxDepth, maxQueuedBytes); // counts the caller that brought the connection
     }
 
     /** Whether a caller may join (a hint read without the lock; {@link #tryReserve} decides). */
     boolean hasRoom() {
-        return !detached && load < maxDepth && queuedBytes < maxQueuedBytes;
+        return !detached && queue.hasRoom();
     }
 
     /** Admits one caller, which must then call {@link #exchange} exactly once; false when full or detached. */
     boolean tryReserve() {
         lock.lock();
         try {
-            if (detached || load >= maxDepth || queuedBytes >= maxQueuedBytes) {
+            if (detached || !queue.hasRoom()) {
                 return false;
             }
-            reserved++;
-            load++;
+            queue.reserve();
             return true;
         } finally {
-            unlockAndWake();
+            lock.unlockAndWake();
         }
     }
 
     /** Requests in flight (admitted, queued, or written and unanswered). */
     int load() {
-        return load;
+        return queue.load();
     }
 
     /**
@@ -146,18 +125,16 @@ final class Pipeline<Req, Resp> {
         PipelineEntry<Resp> e = new PipelineEntry<>(frame, deadline, Thread.currentThread());
         lock.lock();
         try {
-            reserved--;
             if (failed) {
-                load--;
+                queue.unreserve();
                 throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
                         pc.endpoint.endpoint, RequestState.NOT_SENT, "the shared connection failed before this request was queued", null);
             }
-            unsent.addLast(e);
-            queuedBytes += e.size;
+            queue.add(e);
             return run(e);
         } finally {
             if (!e.leftUnlocked) {
-                unlockAndWake();
+                lock.unlockAndWake();
             }
             finish();
         }
@@ -167,11 +144,10 @@ final class Pipeline<Req, Resp> {
     private void unreserve() {
         lock.lock();
         try {
-            reserved--;
-            load--;
+            queue.unreserve();
             drainedCheck();
         } finally {
-            unlockAndWake();
+            lock.unlockAndWake();
             finish();
         }
         shared.roomFreed();
@@ -183,38 +159,38 @@ final class Pipeline<Req, Resp> {
             if (e.outcome != PipelineEntry.PENDING) {
                 if (reader == e) {
                     delivering = false;
-                    if (writer == null && !unsent.isEmpty() && queuedBytes <= READER_WRITES_UP_TO) {
+                    if (writer == null && queue.hasUnsent() && queue.queuedBytes() <= READER_WRITES_UP_TO) {
                         // What queued while it delivered goes out now, saving a wake-up to hand over the writing.
                         writer = e;
                         write(e, true);
                     }
                 }
                 passRoles(e);
-                return outcome(e);
+                return e.result();
             }
             long left = e.deadline.remainingNanos();
             if (left <= 0) {
                 throw abandon(e, null);
             }
-            if (writer == null && !unsent.isEmpty() && reader != e && !delivering) {
+            if (writer == null && queue.hasUnsent() && reader != e && !delivering) {
                 writer = e;
             }
             if (writer == e) {
                 write(e, false);
                 continue;
             }
-            if (reader == e && awaiting.isEmpty()) {
+            if (reader == e && !queue.hasAwaiting()) {
                 reader = null; // nothing to read yet
                 delivering = false;
             }
-            if (reader == null && !awaiting.isEmpty() && e.written) {
+            if (reader == null && queue.hasAwaiting() && e.written) {
                 reader = e; // only a caller whose request is out: one still queued must be free to write it
             }
             if (reader == e) {
                 read(e);
                 continue;
             }
-            unlockAndWake();
+            lock.unlockAndWake();
             try {
                 time.park(this, left);
             } catch (RuntimeException | Error t) {
@@ -239,60 +215,23 @@ final class Pipeline<Req, Resp> {
         }
     }
 
-    /** Wakes {@code t} once the lock is released; lock held. */
-    private void wake(Thread t) {
-        toWake.add(t);
-    }
-
-    /** Releases the lock, then wakes the callers queued for it by {@link #wake}. */
-    private void unlockAndWake() {
-        int n = toWake.size();
-        if (n == 0) {
-            lock.unlock();
-            return;
-        }
-        Thread[] wake = toWake.toArray(new Thread[n]);
-        toWake.clear();
-        lock.unlock();
-        for (Thread t : wake) {
-            LockSupport.unpark(t);
-        }
-    }
-
-    private Resp outcome(PipelineEntry<Resp> e) throws TetherException {
-        if (e.outcome == PipelineEntry.ANSWERED) {
-            return e.reply;
-        }
-        throw e.failure;
-    }
-
     /**
      * The writer's turn, lock held: everything queued goes out in one write. {@code asReader}: the reader writes a
      * small batch and keeps reading afterwards.
      */
     private void write(PipelineEntry<Resp> e, boolean asReader) {
-        Deadline latest = null;
-        PipelineEntry<Resp> x;
-        while ((x = unsent.pollFirst()) != null) {
-            x.written = true;
-            awaiting.addLast(x);
-            batch.add(x);
-            if (latest == null || x.deadline.remainingNanos() > latest.remainingNanos()) {
-                latest = x.deadline;
-            }
-        }
-        queuedBytes = 0;
+        Deadline latest = queue.takeUnsent(batch);
         if (!asReader && (reader == null || reader == e)) {
             // Someone else must read while this caller writes; with nobody else, it reads after writing.
-            PipelineEntry<Resp> next = liveLatest(e, e);
+            PipelineEntry<Resp> next = queue.liveLatest(e, e);
             if (next != null) {
                 reader = next;
-                wake(next.thread);
+                lock.wake(next.thread);
             } else if (reader == e) {
                 reader = null;
             }
         }
-        unlockAndWake();
+        lock.unlockAndWake();
         Throwable failure = null;
         try {
             pc.connection.write(batch.gathered(), latest);
@@ -309,7 +248,7 @@ final class Pipeline<Req, Resp> {
             return;
         }
         shared.recordWrite(n);
-        if (unsent.isEmpty() || asReader) {
+        if (!queue.hasUnsent() || asReader) {
             writer = null;
         }
     }
@@ -323,19 +262,19 @@ final class Pipeline<Req, Resp> {
         if (delivering && !pc.framed.hasBufferedInput()) {
             delivering = false;
         }
-        if (!delivering && writer == null && !unsent.isEmpty() && queuedBytes <= READER_WRITES_UP_TO) {
+        if (!delivering && writer == null && queue.hasUnsent() && queue.queuedBytes() <= READER_WRITES_UP_TO) {
             writer = e;
             write(e, true);
             if (failed) {
                 return;
             }
         }
-        if (!delivering && writer == null && !unsent.isEmpty()) {
+        if (!delivering && writer == null && queue.hasUnsent()) {
             // Large, or queued during the write just made: the first of their callers writes them.
-            writer = unsent.peekFirst();
-            wake(writer.thread);
+            writer = queue.firstUnsent();
+            lock.wake(writer.thread);
         }
-        unlockAndWake();
+        lock.unlockAndWake();
         Resp reply = null;
         Throwable failure = null;
         try {
@@ -349,23 +288,18 @@ final class Pipeline<Req, Resp> {
             failAll(e, failure);
             return;
         }
-        PipelineEntry<Resp> head = awaiting.pollFirst();
+        PipelineEntry<Resp> head = queue.takeAnswered(); // counts it out
         if (head == null) {
             // Cannot happen while only the reader takes from the line; if it does, nobody can tell whose reply it was.
             failAll(e, new ProtocolViolationException("a reply nobody asked for", pc.endpoint.endpoint,
                     RequestState.MAY_HAVE_BEEN_SENT, null));
             return;
         }
-        load--;
         shared.roomFreed();
         // More replies already here: hand them out before anything is written (requests queue meanwhile).
         delivering = pc.framed.hasBufferedInput();
-        if (head.outcome == PipelineEntry.PENDING && !head.abandoned) {
-            head.reply = reply;
-            head.outcome = PipelineEntry.ANSWERED;
-            if (head != e) {
-                wake(head.thread);
-            }
+        if (head.answer(reply) && head != e) {
+            lock.wake(head.thread);
         }
     }
 
@@ -374,21 +308,10 @@ final class Pipeline<Req, Resp> {
      * and its reply will be read and dropped. Returns the exception to throw. Lock held.
      */
     private TetherException abandon(PipelineEntry<Resp> e, TetherException why) {
-        TetherException failure;
+        TetherException failure = queue.abandon(e, why, pc.endpoint.endpoint);
         if (!e.written) {
-            unsent.remove(e);
-            queuedBytes -= e.size;
-            load--;
-            e.outcome = PipelineEntry.FAILED;
-            failure = why != null ? why : new TimedOutException(TimedOutException.Phase.ACQUIRE, pc.endpoint.endpoint,
-                    e.deadline.budget(), RequestState.NOT_SENT, null);
-            shared.roomFreed();
-        } else {
-            e.abandoned = true;
-            failure = why != null ? why : new TimedOutException(TimedOutException.Phase.READ, pc.endpoint.endpoint,
-                    e.deadline.budget(), RequestState.MAY_HAVE_BEEN_SENT, null);
+            shared.roomFreed(); // taken out of the queue
         }
-        e.failure = failure;
         passRoles(e);
         return failure;
     }
@@ -405,17 +328,17 @@ final class Pipeline<Req, Resp> {
         if (failed) {
             return;
         }
-        if (writer == null && !unsent.isEmpty()) {
-            PipelineEntry<Resp> next = unsent.peekFirst(); // queued requests are live: a caller giving up takes its out
+        if (writer == null && queue.hasUnsent()) {
+            PipelineEntry<Resp> next = queue.firstUnsent(); // queued requests are live: a caller giving up takes its out
             writer = next;
-            wake(next.thread);
+            lock.wake(next.thread);
         }
-        if (reader == null && !awaiting.isEmpty()) {
-            PipelineEntry<Resp> next = liveLatest(writer, null);
+        if (reader == null && queue.hasAwaiting()) {
+            PipelineEntry<Resp> next = queue.liveLatest(writer, null);
             if (next != null) {
                 reader = next;
-                wake(next.thread);
-            } else if (writer == null && reserved == 0) {
+                lock.wake(next.thread);
+            } else if (writer == null && queue.noneReserved()) {
                 // Only abandoned requests are in flight and nobody waits: nobody would read their replies.
                 failAll(null, new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
                         pc.endpoint.endpoint, RequestState.MAY_HAVE_BEEN_SENT,
@@ -426,28 +349,9 @@ final class Pipeline<Req, Resp> {
         drainedCheck();
     }
 
-    /**
-     * The live caller with the latest deadline whose request is written, other than {@code not1} and
-     * {@code not2}; null if none. (A caller whose request is still queued never reads: it may have to write it.)
-     */
-    private PipelineEntry<Resp> liveLatest(PipelineEntry<Resp> not1, PipelineEntry<Resp> not2) {
-        PipelineEntry<Resp> best = null;
-        long bestLeft = Long.MIN_VALUE;
-        for (PipelineEntry<Resp> x : awaiting) {
-            if (x != not1 && x != not2 && x.live()) {
-                long left = x.deadline.remainingNanos();
-                if (best == null || left >= bestLeft) {
-                    best = x;
-                    bestLeft = left;
-                }
-            }
-        }
-        return best;
-    }
-
     /** Nothing in flight any more: the connection goes back to the pool. Lock held. */
     private void drainedCheck() {
-        if (load == 0 && !detached) {
+        if (queue.drained() && !detached) {
             detached = true;
             giveBack = true;
         }
@@ -455,8 +359,8 @@ final class Pipeline<Req, Resp> {
 
     /**
      * The connection failed: replies read are delivered already; written requests fail MAY_HAVE_BEEN_SENT, queued
-     * ones NOT_SENT (retried elsewhere); the connection is destroyed. {@code self} (may be null) gets
-     * {@code cause} itself. Lock held.
+     * ones NOT_SENT (retried elsewhere; {@link PipelineQueue#failAll}); the connection is destroyed. {@code self}
+     * (may be null) gets {@code cause} itself, thrown if unchecked. Lock held.
      */
     private void failAll(PipelineEntry<Resp> self, Throwable cause) {
         if (failed) {
@@ -466,42 +370,9 @@ final class Pipeline<Req, Resp> {
         detached = true;
         delivering = false;
         endWith = DestroyReason.BROKEN;
-        TetherException tc = cause instanceof TetherException t ? t : null;
-        // A reader that already has its reply (it was writing for others on its way out) keeps it.
-        boolean selfPending = self != null && self.outcome == PipelineEntry.PENDING;
-        for (PipelineEntry<Resp> x : awaiting) {
-            if (x.outcome == PipelineEntry.PENDING && !x.abandoned) {
-                x.failure = x == self && tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
-                x.outcome = PipelineEntry.FAILED;
-                if (x != self) {
-                    wake(x.thread);
-                }
-            }
-        }
-        for (PipelineEntry<Resp> x : unsent) {
-            x.failure = PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.NOT_SENT);
-            x.outcome = PipelineEntry.FAILED;
-            if (x != self) {
-                wake(x.thread);
-            }
-        }
-        awaiting.clear();
-        unsent.clear();
-        queuedBytes = 0;
-        load = reserved;
         writer = null;
         reader = null;
-        if (self != null && self.outcome == PipelineEntry.PENDING) {
-            self.failure = tc != null ? tc : PipelineEntry.connectionFailed(pc.endpoint.endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
-            self.outcome = PipelineEntry.FAILED;
-        }
-        if (tc == null && cause instanceof RuntimeException r && selfPending) {
-            // A codec or transport bug on this caller's thread: it sees the original; the others a typed failure.
-            throw r;
-        }
-        if (tc == null && cause instanceof Error err && selfPending) {
-            throw err;
-        }
+        queue.failAll(self, cause, pc.endpoint.endpoint, lock); // may throw cause itself, on self's thread
     }
 
     /** After the lock is released: destroys a failed connection or gives back a drained one, exactly once. */
@@ -516,6 +387,6 @@ final class Pipeline<Req, Resp> {
 
     @Override
     public String toString() {
-        return "Pipeline[" + pc + ", load " + load + "]";
+        return "Pipeline[" + pc + ", load " + queue.load() + "]";
     }
 }

@@ -38,6 +38,24 @@ final class PipelineEntry<Resp> {
         this.thread = thread;
     }
 
+    /** Hands it {@code reply} if its caller still waits for it (else the reply is dropped); lock held. */
+    boolean answer(Resp reply) {
+        if (outcome != PENDING || abandoned) {
+            return false;
+        }
+        this.reply = reply;
+        outcome = ANSWERED;
+        return true;
+    }
+
+    /** Once answered or failed: the reply, or the failure thrown. */
+    Resp result() throws TetherException {
+        if (outcome == ANSWERED) {
+            return reply;
+        }
+        throw failure;
+    }
+
     /** Its caller still waits for it. */
     boolean live() {
         return !abandoned && outcome == PENDING;
