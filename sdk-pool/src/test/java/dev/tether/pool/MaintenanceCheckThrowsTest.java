@@ -35,6 +35,9 @@ class MaintenanceCheckThrowsTest {
                 a.exchange("echo a");
                 b.exchange("echo b");
             }
+            // Maintenance checks only connections idle at least validateAfterInactivity (one given back a moment
+            // ago is the next acquire's reuse check's to look at).
+            time.advance(PoolSettings.defaults().validateAfterInactivity());
             faulty.set(true);
             ManualClients.maintain(client);
             faulty.set(false);

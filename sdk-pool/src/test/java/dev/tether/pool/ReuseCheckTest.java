@@ -76,6 +76,35 @@ class ReuseCheckTest {
     }
 
     /** A connector that remembers the last connection it made, so the test can see what has arrived on it. */
+    @Test
+    void maintenanceLeavesAConnectionUsedAMomentAgoToTheReuseCheck() throws Exception {
+        // Maintenance claiming a connection given back a moment ago would make a caller wanting it in that
+        // instant connect anew; such a connection needs no probe from it, because the next acquire's reuse check
+        // looks at it. The client's clock is moved by hand; the server's close_notify is a network event.
+        CertSet certs = CertSet.create(dir);
+        AtomicReference<Connection> lastTcp = new AtomicReference<>();
+        dev.tether.pool.internal.ManualTime time = new dev.tether.pool.internal.ManualTime();
+        try (TlsEchoServer server = TlsEchoServer.start(certs.serverConfig().build());
+             TetherClient<String, String> client = ManualClients.on(time, TetherClient.builder(LineCodec.create()))
+                     .endpoint(server.endpoint())
+                     .connector(new TlsConnector(recording(SocketConnector.create(), lastTcp), certs.clientConfig().build()))
+                     .build()) {
+            assertThat(client.call("hello")).isEqualTo("hello");
+            server.connections().get(0).shutdownOutput(); // close_notify, then FIN: an idle-closing server
+            awaitBytesArrived(lastTcp.get());
+            time.advance(PoolSettings.defaults().validateAfterInactivity().minusMillis(1));
+            ManualClients.maintain(client);
+            EndpointStats s = client.stats().get(server.endpoint());
+            assertThat(s.destroyed(DestroyReason.BROKEN) + s.destroyed(DestroyReason.STALE))
+                    .as("left alone by maintenance").isZero();
+            assertThat(s.idle()).isEqualTo(1);
+            // Not idempotent: had it gone out on the closed connection it would fail MAY_HAVE_BEEN_SENT.
+            assertThat(client.call("again")).isEqualTo("again");
+            assertThat(client.stats().get(server.endpoint()).created()).isEqualTo(2);
+            assertThat(client.stats().get(server.endpoint()).retries()).isZero();
+        }
+    }
+
     private static Connector recording(Connector real, AtomicReference<Connection> last) {
         return (endpoint, deadline) -> {
             Connection c = real.connect(endpoint, deadline);

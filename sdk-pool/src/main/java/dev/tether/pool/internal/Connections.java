@@ -234,6 +234,11 @@ final class Connections<Req, Resp> {
         return true;
     }
 
+    /** {@link #outdated} without recording a reason: for a connection the caller does not own. */
+    boolean pastItsTime(PooledConnection<?, ?> pc, long now) {
+        return pc.generation < connector.generation() || now - pc.expiresAtNanos >= 0;
+    }
+
     /** Made with older TLS material, or past its lifetime: reasons to go that need no I/O. */
     boolean outdated(PooledConnection<Req, Resp> pc, long now) {
         if (pc.generation < connector.generation()) {

@@ -32,6 +32,12 @@ final class Maintenance<Req, Resp> {
     private final TimeSource time;
     private final Executor background;
     private final long maxIdleNanos;
+    /**
+     * A connection given back less than this long ago (the shorter of {@code validateAfterInactivity} and the
+     * keep-alive interval) is left alone: it needs no probe (the reuse check covers it), no ping and no eviction,
+     * and claiming it would make a caller who wants it that instant connect anew.
+     */
+    private final long recentlyUsedNanos;
     private final long drainTimeoutNanos;
     private final OutlierDetector outliers;
     /** Told when an endpoint changes place in the set (warm, or drained and gone). */
@@ -52,6 +58,9 @@ final class Maintenance<Req, Resp> {
         this.time = time;
         this.background = background;
         this.maxIdleNanos = settings.maxIdleTime().toNanos();
+        long keepAlive = settings.keepAliveInterval().toNanos();
+        long validate = settings.validateAfterInactivity().toNanos();
+        this.recentlyUsedNanos = keepAlive > 0 ? Math.min(validate, keepAlive) : validate;
     }
 
     /** Runs the first maintenance now and every interval after. */
@@ -161,6 +170,9 @@ final class Maintenance<Req, Resp> {
         for (PooledConnection<Req, Resp> pc : mostRecentFirst) {
             if (stopped) {
                 return;
+            }
+            if (start - pc.lastUsedNanos < recentlyUsedNanos && !connections.pastItsTime(pc, start)) {
+                continue; // in use a moment ago (see recentlyUsedNanos); one past its lifetime still goes now
             }
             if (!pc.claim(PooledConnection.MAINTAINED)) {
                 continue; // a caller took it, or it is gone
