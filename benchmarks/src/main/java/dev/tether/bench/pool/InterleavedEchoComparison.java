@@ -108,6 +108,8 @@ public final class InterleavedEchoComparison {
             System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
                             + "pooled/tether-own %.2f%n", pooledToJdk.size(), median(pooledToJdk),
                     median(tetherToJdk), median(pooledToTether));
+            dev.tether.pool.EndpointStats s = client.stats().get(endpoint);
+            System.out.printf(Locale.ROOT, "pooled client: %d connections made (%d callers)%n", s.created(), threads);
         } finally {
             pool.shutdownNow();
             ownTether.forEach(FramedConnection::close);
