@@ -39,7 +39,12 @@ import redis.clients.jedis.JedisPool;
  * {@code pipelineDepth(depth)}, and Jedis with a {@link JedisPool} sized to the callers (a connection borrowed per
  * command). Each caller SETs a 64-byte value under its own key and GETs it back, checking it; one operation is
  * one command. Redis 7 runs in the integration tests' image ({@code tether-it:bookworm}), started here with
- * {@code docker run} and removed at the end, certificates made for the run. Not a JMH benchmark.
+ * {@code docker run} and removed at the end, certificates made for the run and its address; clients connect to
+ * the container's bridge address. Each slice prints the client's and redis-server's CPU per operation and the
+ * client's context switches per operation. Not a JMH benchmark.
+ *
+ * <p>Options: {@code -Dbench.virtual=true} (JDK 21+) runs the callers on virtual threads;
+ * {@code -Dbench.only=0|1|2} runs only Tether exclusive, Tether pipelined or Jedis, for profiling one.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tether.bench.pool.RedisComparison <callers>
  * <rounds> <depth>}
