@@ -85,6 +85,30 @@ class PipelineFaultsTest {
     }
 
     @Test
+    void oneBrokenSharedConnectionIsOneFailureOfItsEndpointNotOnePerRequestOnIt() throws Exception {
+        // Eight requests in flight on one connection that the server resets after answering one: seven callers
+        // fail, but the breaker hears of one failure (the caller whose read failed), so it stays closed; counted
+        // per request, the default five consecutive failures would have opened it.
+        try (PipelineServer server = PipelineServer.start().afterAnswering(1, 8, PipelineServer.Fault.RESET);
+             TetherClient<String, String> client = sharingOne(server).build()) {
+            List<Future<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String id = "r" + i;
+                calls.add(callers.submit(() -> client.call("do " + id, CallOptions.timeout(Duration.ofSeconds(20)))));
+            }
+            int failed = 0;
+            for (Future<String> call : calls) {
+                if (failureOf(call) != null) {
+                    failed++;
+                }
+            }
+            assertThat(failed).isEqualTo(7);
+            assertThat(client.stats().get(server.endpoint()).breakerState()).isEqualTo(BreakerState.CLOSED);
+            assertThat(client.call("do after", CallOptions.timeout(Duration.ofSeconds(20)))).isEqualTo("done after");
+        }
+    }
+
+    @Test
     void requestsQueuedBehindABlockedWriteGoOutTogetherInOneWrite() throws Exception {
         try (PipelineServer server = PipelineServer.withSmallReceiveBuffer(4096).holdReadingAfterFirstRequest();
              TetherClient<String, String> client = smallBuffers(sharingOne(server)).build()) {

@@ -173,9 +173,14 @@ final class CallLoop<Req, Resp> {
         long start = time.nanoTime();
         Resp response;
         try {
-            response = pipeline.exchange(request, st.deadline);
+            response = pipeline.exchange(request, st);
         } catch (TetherException e) {
-            settle(ep, e, start, st);
+            if (st.failedSecondhand) {
+                st.failedSecondhand = false;
+                releasePermission(ep, st); // counted once, by the caller whose write or read failed
+            } else {
+                settle(ep, e, start, st);
+            }
             throw e;
         } catch (RuntimeException | Error e) {
             releasePermission(ep, st);

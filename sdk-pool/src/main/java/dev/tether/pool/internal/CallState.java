@@ -26,6 +26,11 @@ final class CallState {
     Pipeline<?, ?> pipeline;
     /** Whether the current shared attempt counts in its endpoint's in-flight figure (as a connection's flag does). */
     boolean countedShared;
+    /**
+     * The last attempt failed because its shared connection failed under another caller: that caller counts the
+     * failure against the endpoint; this one only releases its breaker permission.
+     */
+    boolean failedSecondhand;
 
     CallState(Deadline deadline, boolean idempotent, boolean waitForReady) {
         this.deadline = deadline;

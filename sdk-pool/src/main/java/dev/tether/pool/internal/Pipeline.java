@@ -107,10 +107,14 @@ final class Pipeline<Req, Resp> {
     }
 
     /**
-     * Sends {@code request} on the shared connection and waits for its reply, within {@code deadline}. The
-     * caller must hold a reservation ({@link #tryReserve}, or the connection it brought).
+     * Sends {@code request} on the shared connection and waits for its reply, within the call's deadline. The
+     * caller must hold a reservation ({@link #tryReserve}, or the connection it brought). A failure that is
+     * another caller's (the connection failed under someone else's write or read) sets
+     * {@link CallState#failedSecondhand}: one broken connection is one failure of its endpoint, not one per request
+     * that was on it.
      */
-    Resp exchange(Req request, Deadline deadline) throws TetherException {
+    Resp exchange(Req request, CallState st) throws TetherException {
+        Deadline deadline = st.deadline;
         ByteBuffer frame;
         try {
             frame = pc.framed.codec().encode(request);
@@ -127,11 +131,17 @@ final class Pipeline<Req, Resp> {
         try {
             if (failed) {
                 queue.unreserve();
+                st.failedSecondhand = true;
                 throw new ConnectionClosedException(ConnectionClosedException.Reason.CLOSED_LOCALLY,
                         pc.endpoint.endpoint, RequestState.NOT_SENT, "the shared connection failed before this request was queued", null);
             }
             queue.add(e);
             return run(e);
+        } catch (TetherException t) {
+            if (e.secondhand) {
+                st.failedSecondhand = true;
+            }
+            throw t;
         } finally {
             if (!e.leftUnlocked) {
                 lock.unlockAndWake();

@@ -27,6 +27,11 @@ final class PipelineEntry<Resp> {
     /** Written under the lock, after {@link #reply}; read without it by a caller that was parked. */
     volatile int outcome = PENDING;
     Resp reply;
+    /**
+     * It failed because the shared connection failed under another caller (that caller's write or read): its
+     * caller does not count the failure against the endpoint again. Lock held.
+     */
+    boolean secondhand;
     /** Its caller left {@link Pipeline#exchange} without the lock (answered while parked); the caller's own. */
     boolean leftUnlocked;
     TetherException failure;

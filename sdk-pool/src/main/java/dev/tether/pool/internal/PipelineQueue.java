@@ -176,6 +176,7 @@ final class PipelineQueue<Resp> {
                 x.failure = x == self && tc != null ? tc : PipelineEntry.connectionFailed(endpoint, cause, RequestState.MAY_HAVE_BEEN_SENT);
                 x.outcome = PipelineEntry.FAILED;
                 if (x != self) {
+                    x.secondhand = true;
                     lock.wake(x.thread);
                 }
             }
@@ -184,6 +185,7 @@ final class PipelineQueue<Resp> {
             x.failure = PipelineEntry.connectionFailed(endpoint, cause, RequestState.NOT_SENT);
             x.outcome = PipelineEntry.FAILED;
             if (x != self) {
+                x.secondhand = true;
                 lock.wake(x.thread);
             }
         }
