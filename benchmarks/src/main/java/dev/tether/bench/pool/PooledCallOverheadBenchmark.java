@@ -41,7 +41,15 @@ public class PooledCallOverheadBenchmark {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final byte[] PAYLOAD = PooledEchoBenchmark.PAYLOAD;
 
-    /** A client with default settings whose connections are in-memory echoes. */
+    /** A client whose connections are in-memory echoes, with {@code settings}. */
+    private static TetherClient<byte[], byte[]> client(PoolSettings settings) {
+        return TetherClient.builder(LengthPrefixedCodec.create()).endpoint(ENDPOINT)
+                .connector((endpoint, deadline) -> new MemoryEchoConnection(endpoint))
+                .pool(settings)
+                .build();
+    }
+
+    /** A client with default settings. */
     @State(Scope.Benchmark)
     public static class Pooled {
         TetherClient<byte[], byte[]> client;
@@ -49,9 +57,11 @@ public class PooledCallOverheadBenchmark {
 
         @Setup(Level.Trial)
         public void start() {
-            client = TetherClient.builder(LengthPrefixedCodec.create()).endpoint(ENDPOINT)
-                    .connector((endpoint, deadline) -> new MemoryEchoConnection(endpoint))
-                    .build();
+            client = client(settings());
+        }
+
+        PoolSettings settings() {
+            return PoolSettings.defaults();
         }
 
         @TearDown(Level.Trial)
@@ -62,21 +72,10 @@ public class PooledCallOverheadBenchmark {
 
     /** The same with {@code pipelineDepth(32)}: a lone caller on a shared connection. */
     @State(Scope.Benchmark)
-    public static class Pipelined {
-        TetherClient<byte[], byte[]> client;
-        final CallOptions options = CallOptions.timeout(TIMEOUT);
-
-        @Setup(Level.Trial)
-        public void start() {
-            client = TetherClient.builder(LengthPrefixedCodec.create()).endpoint(ENDPOINT)
-                    .connector((endpoint, deadline) -> new MemoryEchoConnection(endpoint))
-                    .pool(PoolSettings.builder().pipelineDepth(32).build())
-                    .build();
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            client.close();
+    public static class Pipelined extends Pooled {
+        @Override
+        PoolSettings settings() {
+            return PoolSettings.builder().pipelineDepth(32).build();
         }
     }
 
