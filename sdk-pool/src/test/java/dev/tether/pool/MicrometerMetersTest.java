@@ -5,32 +5,41 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.Endpoint;
 import dev.tether.core.TetherException;
+import dev.tether.core.codec.LineCodec;
 import dev.tether.pool.micrometer.TetherClientMetrics;
 import dev.tether.pool.testing.Clients;
 import dev.tether.pool.testing.FaultyServer;
+import dev.tether.pool.testing.PipelineServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every meter {@link TetherClientMetrics}' Javadoc lists is published, tagged {@code client} and
- * {@code endpoint}, and reads the statistic it names: the six gauges, the four counters and
- * {@code tether.pool.destroyed} for every reason.
+ * {@code endpoint}, and reads the statistic it names: the eight gauges, the six counters and
+ * {@code tether.pool.destroyed} for every reason, the pipeline ones for a pipelining client too.
  */
 class MicrometerMetersTest {
     private static final List<String> GAUGES = List.of("tether.pool.active", "tether.pool.idle", "tether.pool.waiting",
-            "tether.pool.in_flight", "tether.pool.breaker.open", "tether.pool.acquire.wait.p99");
+            "tether.pool.in_flight", "tether.pool.breaker.open", "tether.pool.acquire.wait.p99",
+            "tether.pool.pipeline.shared", "tether.pool.pipeline.in_flight");
     private static final List<String> COUNTERS = List.of("tether.pool.created", "tether.pool.acquires",
-            "tether.pool.reuses", "tether.pool.retries");
+            "tether.pool.reuses", "tether.pool.retries", "tether.pool.pipeline.writes", "tether.pool.pipeline.requests");
 
     @Test
     void aRealClientsActivityShowsInEveryMeter() throws Exception {
@@ -84,6 +93,61 @@ class MicrometerMetersTest {
             assertThat(gauge(registry, "tether.pool.breaker.open", endpoint)).isZero();
             assertThat(gauge(registry, "tether.pool.acquire.wait.p99", endpoint))
                     .isEqualTo(client.stats().get(server.endpoint()).acquireWaitP99().toNanos() / 1e9).isPositive();
+            // No pipelining (the default): the pipeline meters are there and read 0.
+            assertThat(gauge(registry, "tether.pool.pipeline.shared", endpoint)).isZero();
+            assertThat(gauge(registry, "tether.pool.pipeline.in_flight", endpoint)).isZero();
+            assertThat(counter(registry, "tether.pool.pipeline.writes", endpoint)).isZero();
+            assertThat(counter(registry, "tether.pool.pipeline.requests", endpoint)).isZero();
+        }
+    }
+
+    @Test
+    void pipelinedCallsShowInThePipelineMeters() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try (PipelineServer server = PipelineServer.start();
+             // Pipelining is opt-in, and it is what this test is about; everything else is the default.
+             TetherClient<String, String> client = TetherClient.builder(LineCodec.create()).endpoint(server.endpoint())
+                     .pool(PoolSettings.builder().pipelineDepth(8).build()).build()) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            new TetherClientMetrics(client, "orders").bindTo(registry);
+            String endpoint = server.endpoint().toString();
+            assertThat(gauge(registry, "tether.pool.pipeline.shared", endpoint)).isZero();
+            assertThat(counter(registry, "tether.pool.pipeline.writes", endpoint)).isZero();
+
+            // The server holds the first request until the test opens its gate; the other two queue behind it on
+            // the same connection (a call joins a shared connection with room before a new one is opened).
+            List<Future<String>> calls = new ArrayList<>();
+            calls.add(callers.submit(() -> client.call("wait g1", CallOptions.timeout(Duration.ofSeconds(60)))));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gauge(registry, "tether.pool.pipeline.in_flight", endpoint) == 1.0);
+            calls.add(callers.submit(() -> client.call("tag two x", CallOptions.timeout(Duration.ofSeconds(60)))));
+            calls.add(callers.submit(() -> client.call("tag three xy", CallOptions.timeout(Duration.ofSeconds(60)))));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gauge(registry, "tether.pool.pipeline.in_flight", endpoint) == 3.0);
+            assertThat(gauge(registry, "tether.pool.pipeline.shared", endpoint)).isEqualTo(1.0);
+            assertThat(gauge(registry, "tether.pool.active", endpoint)).isEqualTo(1.0);
+            // Counted as written; the third may still be on its way to the socket.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> counter(registry, "tether.pool.pipeline.requests", endpoint) == 3.0);
+
+            server.open("g1");
+            assertThat(calls.get(0).get(30, TimeUnit.SECONDS)).isEqualTo("opened g1");
+            assertThat(calls.get(1).get(30, TimeUnit.SECONDS)).isEqualTo("two 1");
+            assertThat(calls.get(2).get(30, TimeUnit.SECONDS)).isEqualTo("three 2");
+            // The connection goes back to the pool once its last reply is read, just before that caller returns.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gauge(registry, "tether.pool.pipeline.shared", endpoint) == 0.0);
+            assertThat(gauge(registry, "tether.pool.pipeline.in_flight", endpoint)).isZero();
+            assertThat(server.accepted()).isEqualTo(1);
+
+            EndpointStats s = client.stats().get(server.endpoint());
+            double writes = counter(registry, "tether.pool.pipeline.writes", endpoint);
+            double requests = counter(registry, "tether.pool.pipeline.requests", endpoint);
+            assertThat(writes).isEqualTo(s.pipelineWrites()).isBetween(1.0, 3.0);
+            assertThat(requests).isEqualTo(s.pipelinedRequests()).isEqualTo(3.0).isGreaterThanOrEqualTo(writes);
+            assertThat(requests / writes).isEqualTo(s.pipelineBatchAverage());
+        } finally {
+            callers.shutdownNow();
         }
     }
 
@@ -106,7 +170,7 @@ class MicrometerMetersTest {
             destroyed.put(r, n++);
         }
         client.stats = new EndpointStats(endpoint, 3, 5, 7, 11, 13, destroyed, 17, 19, 23, Duration.ofMillis(29),
-                Duration.ofMillis(1500), Duration.ofSeconds(2), BreakerState.CLOSED);
+                Duration.ofMillis(1500), Duration.ofSeconds(2), BreakerState.CLOSED, Optional.empty(), 31, 37, 41, 43);
         assertThat(gauge(registry, "tether.pool.active", tag)).isEqualTo(3.0);
         assertThat(gauge(registry, "tether.pool.idle", tag)).isEqualTo(5.0);
         assertThat(gauge(registry, "tether.pool.waiting", tag)).isEqualTo(7.0);
@@ -116,6 +180,10 @@ class MicrometerMetersTest {
         assertThat(counter(registry, "tether.pool.reuses", tag)).isEqualTo(19.0);
         assertThat(counter(registry, "tether.pool.retries", tag)).isEqualTo(23.0);
         assertThat(gauge(registry, "tether.pool.acquire.wait.p99", tag)).isEqualTo(1.5);
+        assertThat(gauge(registry, "tether.pool.pipeline.shared", tag)).isEqualTo(31.0);
+        assertThat(gauge(registry, "tether.pool.pipeline.in_flight", tag)).isEqualTo(37.0);
+        assertThat(counter(registry, "tether.pool.pipeline.writes", tag)).isEqualTo(41.0);
+        assertThat(counter(registry, "tether.pool.pipeline.requests", tag)).isEqualTo(43.0);
         for (DestroyReason r : DestroyReason.values()) {
             assertThat(destroyed(registry, tag, r).count()).as(r.name()).isEqualTo((double) destroyed.get(r));
         }

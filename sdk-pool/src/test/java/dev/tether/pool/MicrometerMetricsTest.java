@@ -27,6 +27,11 @@ class MicrometerMetricsTest {
             assertThat(registry.get("tether.pool.idle").gauge().value()).isEqualTo(1.0);
             assertThat(registry.get("tether.pool.breaker.open").gauge().value()).isZero();
             assertThat(registry.get("tether.pool.destroyed").tag("reason", "broken").functionCounter().count()).isZero();
+            // Registered although this client does not pipeline (the default), reading 0.
+            assertThat(registry.get("tether.pool.pipeline.shared").gauge().value()).isZero();
+            assertThat(registry.get("tether.pool.pipeline.in_flight").gauge().value()).isZero();
+            assertThat(registry.get("tether.pool.pipeline.writes").functionCounter().count()).isZero();
+            assertThat(registry.get("tether.pool.pipeline.requests").functionCounter().count()).isZero();
         }
     }
 }

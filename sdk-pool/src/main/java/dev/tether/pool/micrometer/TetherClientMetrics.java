@@ -23,9 +23,14 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Meters, each tagged {@code client} and {@code endpoint}: gauges {@code tether.pool.active},
  * {@code tether.pool.idle}, {@code tether.pool.waiting}, {@code tether.pool.in_flight},
- * {@code tether.pool.breaker.open} (1 when open or half open) and {@code tether.pool.acquire.wait.p99} (seconds);
- * counters {@code tether.pool.created}, {@code tether.pool.destroyed} (tagged {@code reason}),
- * {@code tether.pool.acquires}, {@code tether.pool.reuses} and {@code tether.pool.retries}.
+ * {@code tether.pool.breaker.open} (1 when open or half open), {@code tether.pool.acquire.wait.p99} (seconds),
+ * {@code tether.pool.pipeline.shared} (connections shared by pipelined calls) and
+ * {@code tether.pool.pipeline.in_flight} (requests in flight on them); counters {@code tether.pool.created},
+ * {@code tether.pool.destroyed} (tagged {@code reason}), {@code tether.pool.acquires}, {@code tether.pool.reuses},
+ * {@code tether.pool.retries}, {@code tether.pool.pipeline.writes} (writes on shared connections) and
+ * {@code tether.pool.pipeline.requests} (requests those writes carried: the ratio of their rates is the requests
+ * per write). The pipeline meters are registered whatever the settings and read 0 while
+ * {@code PoolSettings#pipelineDepth()} is 1 (the default), so dashboards need not know whether a client pipelines.
  *
  * <p>Meters are registered for the endpoints the client has when {@link #bindTo} runs; binding again registers
  * those added since (existing meters are kept). A client whose endpoint set changes (an {@code EndpointSource},
@@ -57,6 +62,14 @@ public final class TetherClientMetrics implements MeterBinder {
             counter(registry, "tether.pool.acquires", "connections handed out", tags, endpoint, EndpointStats::acquires);
             counter(registry, "tether.pool.reuses", "acquires that reused a connection", tags, endpoint, EndpointStats::reuses);
             counter(registry, "tether.pool.retries", "failed attempts that were retried", tags, endpoint, EndpointStats::retries);
+            gauge(registry, "tether.pool.pipeline.shared", "connections shared by pipelined calls", tags, endpoint,
+                    EndpointStats::sharedConnections);
+            gauge(registry, "tether.pool.pipeline.in_flight", "requests in flight on shared connections", tags, endpoint,
+                    EndpointStats::pipelinedInFlight);
+            counter(registry, "tether.pool.pipeline.writes", "writes on shared connections", tags, endpoint,
+                    EndpointStats::pipelineWrites);
+            counter(registry, "tether.pool.pipeline.requests", "requests carried by writes on shared connections", tags,
+                    endpoint, EndpointStats::pipelinedRequests);
             for (DestroyReason reason : DestroyReason.values()) {
                 counter(registry, "tether.pool.destroyed", "connections closed", tags.and("reason", reason.name().toLowerCase(java.util.Locale.ROOT)),
                         endpoint, s -> s.destroyed(reason));

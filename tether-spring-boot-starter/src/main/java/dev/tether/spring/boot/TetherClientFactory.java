@@ -99,7 +99,7 @@ class TetherClientFactory {
         if (client.getLoadBalancing() != null) {
             builder.loadBalancing(client.getLoadBalancing());
         }
-        builder.pool(check(prefix + ".pool", () -> pool(client.getPool()), null));
+        builder.pool(pool(prefix + ".pool", client.getPool()));
         builder.retry(check(prefix + ".retry", () -> retry(client.getRetry()), null));
         builder.circuitBreaker(check(prefix + ".circuit-breaker", () -> breaker(client.getCircuitBreaker()), null));
         builder.reconnect(check(prefix + ".reconnect", () -> reconnect(client.getReconnect()), null));
@@ -184,23 +184,30 @@ class TetherClientFactory {
         return source;
     }
 
-    private static PoolSettings pool(TetherProperties.Pool p) {
+    /**
+     * Each value is checked as it is set, so that a value Tether rejects on its own names its property
+     * ({@code tether.clients.<name>.pool.pipeline-depth}); what only {@code build()} can see, values that contradict
+     * each other, names the group ({@code prefix}).
+     */
+    private static PoolSettings pool(String prefix, TetherProperties.Pool p) {
         PoolSettings.Builder b = PoolSettings.builder();
-        set(p.getMaxTotal(), b::maxTotal);
-        set(p.getMaxPerEndpoint(), b::maxPerEndpoint);
-        set(p.getMinIdlePerEndpoint(), b::minIdlePerEndpoint);
-        set(p.getAcquireTimeout(), b::acquireTimeout);
-        set(p.getLifo(), b::lifo);
-        set(p.getMaxIdleTime(), b::maxIdleTime);
-        set(p.getMaxLifetime(), b::maxLifetime);
-        set(p.getMaxLifetimeJitter(), b::maxLifetimeJitter);
-        set(p.getValidateAfterInactivity(), b::validateAfterInactivity);
-        set(p.getKeepAliveInterval(), b::keepAliveInterval);
-        set(p.getKeepAliveTimeout(), b::keepAliveTimeout);
-        set(p.getLeakDetectionThreshold(), b::leakDetectionThreshold);
-        set(p.getDrainTimeout(), b::drainTimeout);
-        set(p.getMaintenanceInterval(), b::maintenanceInterval);
-        return b.build();
+        set(prefix, "max-total", p.getMaxTotal(), b::maxTotal);
+        set(prefix, "max-per-endpoint", p.getMaxPerEndpoint(), b::maxPerEndpoint);
+        set(prefix, "min-idle-per-endpoint", p.getMinIdlePerEndpoint(), b::minIdlePerEndpoint);
+        set(prefix, "acquire-timeout", p.getAcquireTimeout(), b::acquireTimeout);
+        set(prefix, "lifo", p.getLifo(), b::lifo);
+        set(prefix, "max-idle-time", p.getMaxIdleTime(), b::maxIdleTime);
+        set(prefix, "max-lifetime", p.getMaxLifetime(), b::maxLifetime);
+        set(prefix, "max-lifetime-jitter", p.getMaxLifetimeJitter(), b::maxLifetimeJitter);
+        set(prefix, "validate-after-inactivity", p.getValidateAfterInactivity(), b::validateAfterInactivity);
+        set(prefix, "keep-alive-interval", p.getKeepAliveInterval(), b::keepAliveInterval);
+        set(prefix, "keep-alive-timeout", p.getKeepAliveTimeout(), b::keepAliveTimeout);
+        set(prefix, "leak-detection-threshold", p.getLeakDetectionThreshold(), b::leakDetectionThreshold);
+        set(prefix, "drain-timeout", p.getDrainTimeout(), b::drainTimeout);
+        set(prefix, "maintenance-interval", p.getMaintenanceInterval(), b::maintenanceInterval);
+        set(prefix, "pipeline-depth", p.getPipelineDepth(), b::pipelineDepth);
+        set(prefix, "pipeline-max-queued-bytes", p.getPipelineMaxQueuedBytes(), b::pipelineMaxQueuedBytes);
+        return check(prefix, b::build, null);
     }
 
     private static RetrySettings retry(TetherProperties.Retry r) {
@@ -241,6 +248,16 @@ class TetherClientFactory {
     private static <T> void set(T value, Consumer<T> setter) {
         if (value != null) {
             setter.accept(value);
+        }
+    }
+
+    /** Sets {@code value} unless unset; a rejection names {@code <prefix>.<property>}. */
+    private static <T> void set(String prefix, String property, T value, Consumer<T> setter) {
+        if (value != null) {
+            check(prefix + "." + property, () -> {
+                setter.accept(value);
+                return null;
+            }, null);
         }
     }
 }

@@ -358,6 +358,12 @@ public class TetherProperties {
         /** How often idle connections are evicted, pinged and topped up (default 1s). */
         private Duration maintenanceInterval;
 
+        /** Requests in flight at once on one shared connection, 1 to 1024 (default 1: no pipelining). */
+        private Integer pipelineDepth;
+
+        /** Bytes of requests waiting to be written on one shared connection, at least 1 (default 1048576, 1 MiB). */
+        private Integer pipelineMaxQueuedBytes;
+
         public Integer getMaxTotal() {
             return maxTotal;
         }
@@ -468,6 +474,22 @@ public class TetherProperties {
 
         public void setMaintenanceInterval(Duration maintenanceInterval) {
             this.maintenanceInterval = maintenanceInterval;
+        }
+
+        public Integer getPipelineDepth() {
+            return pipelineDepth;
+        }
+
+        public void setPipelineDepth(Integer pipelineDepth) {
+            this.pipelineDepth = pipelineDepth;
+        }
+
+        public Integer getPipelineMaxQueuedBytes() {
+            return pipelineMaxQueuedBytes;
+        }
+
+        public void setPipelineMaxQueuedBytes(Integer pipelineMaxQueuedBytes) {
+            this.pipelineMaxQueuedBytes = pipelineMaxQueuedBytes;
         }
     }
 

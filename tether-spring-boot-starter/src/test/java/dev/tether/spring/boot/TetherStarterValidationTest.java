@@ -156,6 +156,36 @@ class TetherStarterValidationTest {
     }
 
     @Test
+    void aBadPoolValueOfItsOwnIsNamedByItsProperty() {
+        String[] orders = {"tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000"};
+        runner.withPropertyValues(orders).withPropertyValues("tether.clients.orders.pool.max-total=0")
+                .run(failsWith("tether.clients.orders.pool.max-total", "maxTotal must be at least 1: 0"));
+        runner.withPropertyValues(orders).withPropertyValues("tether.clients.orders.pool.acquire-timeout=2h")
+                .run(failsWith("tether.clients.orders.pool.acquire-timeout", "acquireTimeout"));
+    }
+
+    @Test
+    void aPipelineDepthOutside1To1024IsNamed() {
+        for (String depth : new String[] {"0", "-3", "1025"}) {
+            runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
+                            "tether.clients.orders.pool.pipeline-depth=" + depth)
+                    .run(failsWith("tether.clients.orders.pool.pipeline-depth",
+                            "pipelineDepth must be within 1..1024: " + depth));
+        }
+    }
+
+    @Test
+    void aPipelineMaxQueuedBytesBelowOneIsNamed() {
+        for (String bytes : new String[] {"0", "-1"}) {
+            runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
+                            "tether.clients.orders.pool.pipeline-depth=8",
+                            "tether.clients.orders.pool.pipeline-max-queued-bytes=" + bytes)
+                    .run(failsWith("tether.clients.orders.pool.pipeline-max-queued-bytes",
+                            "pipelineMaxQueuedBytes must be at least 1: " + bytes));
+        }
+    }
+
+    @Test
     void aBundleWithTlsTurnedOffIsAContradiction() {
         runner.withPropertyValues("tether.clients.orders.codec=line", "tether.clients.orders.endpoints=localhost:7000",
                 "tether.clients.orders.ssl.enabled=false", "tether.clients.orders.ssl.bundle=orders")
