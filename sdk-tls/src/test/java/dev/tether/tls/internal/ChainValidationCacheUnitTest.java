@@ -160,8 +160,14 @@ class ChainValidationCacheUnitTest {
             w.join(30_000);
         }
         assertThat(wrong).as("hits for chains never validated").hasValue(0);
-        assertThat(maxSize.get()).as("at most the bound plus one insert per thread").isLessThanOrEqualTo(64 + threads);
-        assertThat(cache.size()).isLessThanOrEqualTo(64 + threads);
+        // Sampled while others insert and evict: ConcurrentHashMap's size is an estimate while insertions and
+        // removals run (its Javadoc), and a sample counted one more than the bound allows in one CI run in many;
+        // one more per thread is allowed for that. Without eviction the map would reach 400 entries (100 keys per
+        // thread), so the bound still catches an eviction that does not keep up.
+        assertThat(maxSize.get()).as("at most the bound plus one insert per thread, sampled under concurrency")
+                .isLessThanOrEqualTo(64 + 2 * threads);
+        assertThat(cache.size()).as("at rest: at most the bound plus one insert per thread")
+                .isLessThanOrEqualTo(64 + threads);
     }
 
     @Test
