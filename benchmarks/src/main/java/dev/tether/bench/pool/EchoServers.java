@@ -64,6 +64,11 @@ final class EchoServers implements AutoCloseable {
 
     /** The same material as a JDK {@link SSLContext}, for the bare-{@code SSLSocket} baseline. */
     SSLContext jdkClientContext() {
+        return jdkClientContext(certs);
+    }
+
+    /** {@code certs}' client certificate and CA as a JDK {@link SSLContext}, for JDK-socket clients (Jedis too). */
+    static SSLContext jdkClientContext(CertSet certs) {
         try {
             HeldCertificate client = certs.client();
             char[] password = "bench".toCharArray();

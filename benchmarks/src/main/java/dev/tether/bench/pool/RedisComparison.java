@@ -7,15 +7,11 @@ import dev.tether.pool.CallOptions;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
-import dev.tether.tls.cert.HeldCertificate;
 import dev.tether.tls.testing.CertSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -165,7 +158,7 @@ public final class RedisComparison {
         poolConfig.setMaxTotal(callers);
         poolConfig.setMaxIdle(callers);
         return new JedisPool(poolConfig, new HostAndPort(address, port), DefaultJedisClientConfig.builder()
-                .ssl(true).sslSocketFactory(jdkContext(certs).getSocketFactory()).sslParameters(params)
+                .ssl(true).sslSocketFactory(EchoServers.jdkClientContext(certs).getSocketFactory()).sslParameters(params)
                 .timeoutMillis((int) TIMEOUT.toMillis()).build());
     }
 
@@ -301,26 +294,6 @@ public final class RedisComparison {
             }
             Thread.sleep(100);
         }
-    }
-
-    /** The client certificate and the test CA as a JDK {@link SSLContext}, for Jedis. */
-    private static SSLContext jdkContext(CertSet certs) throws IOException, GeneralSecurityException {
-        HeldCertificate client = certs.client();
-        char[] password = "bench".toCharArray();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("client", client.privateKey(), password,
-                List.of(client.certificate(), certs.ca().certificate()).toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", certs.ca().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
     }
 
     private static String docker(String... args) throws IOException, InterruptedException {

@@ -239,17 +239,13 @@ final class Connections<Req, Resp> {
         return pc.generation < connector.generation() || now - pc.expiresAtNanos >= 0;
     }
 
-    /** Made with older TLS material, or past its lifetime: reasons to go that need no I/O. */
+    /** Made with older TLS material, or past its lifetime: reasons to go that need no I/O (recorded on it). */
     boolean outdated(PooledConnection<Req, Resp> pc, long now) {
-        if (pc.generation < connector.generation()) {
-            pc.retire(DestroyReason.TLS_ROTATION);
-            return true;
+        if (!pastItsTime(pc, now)) {
+            return false;
         }
-        if (now - pc.expiresAtNanos >= 0) {
-            pc.retire(DestroyReason.LIFETIME);
-            return true;
-        }
-        return false;
+        pc.retire(pc.generation < connector.generation() ? DestroyReason.TLS_ROTATION : DestroyReason.LIFETIME);
+        return true;
     }
 
     private boolean passesStaticChecks(PooledConnection<Req, Resp> pc, long now) {

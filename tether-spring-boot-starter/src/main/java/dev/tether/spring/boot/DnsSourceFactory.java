@@ -1,6 +1,7 @@
 package dev.tether.spring.boot;
 
 import static dev.tether.spring.boot.PropertyChecks.check;
+import static dev.tether.spring.boot.PropertyChecks.setChecked;
 
 import dev.tether.pool.AddressFamily;
 import dev.tether.pool.DnsEndpointSource;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -89,24 +91,7 @@ final class DnsSourceFactory {
                     + ".mode=direct to ask them", null);
         }
         DnsEndpointSource.Builder b = check(p + ".port", () -> DnsEndpointSource.builder(name, dns.getPort()), null);
-        if (s.refreshInterval != null) {
-            check(p + ".refresh-interval", () -> b.refreshInterval(s.refreshInterval), null);
-        }
-        if (s.mode != null) {
-            b.mode(s.mode);
-        }
-        if (!s.nameServers.isEmpty()) {
-            check(p + ".name-servers", () -> b.nameServers(s.nameServers), null);
-        }
-        if (s.queryTimeout != null) {
-            check(p + ".query-timeout", () -> b.queryTimeout(s.queryTimeout), null);
-        }
-        if (s.retries != null) {
-            check(p + ".retries", () -> b.retries(s.retries), null);
-        }
-        if (s.family != null) {
-            b.family(s.family);
-        }
+        s.applyTo(p, b::refreshInterval, b::mode, b::nameServers, b::queryTimeout, b::retries, b::family);
         return check(p + ".name", b::build, "Write a fully qualified DNS name, for example redis.prod.svc.cluster.local");
     }
 
@@ -118,30 +103,28 @@ final class DnsSourceFactory {
         }
         checkIsAName(p + ".srv", name, p);
         SrvEndpointSource.Builder b = SrvEndpointSource.builder(name);
-        if (s.refreshInterval != null) {
-            check(p + ".refresh-interval", () -> b.refreshInterval(s.refreshInterval), null);
-        }
-        if (s.mode != null) {
-            b.mode(s.mode);
-        }
-        if (!s.nameServers.isEmpty()) {
-            check(p + ".name-servers", () -> b.nameServers(s.nameServers), null);
-        }
-        if (s.queryTimeout != null) {
-            check(p + ".query-timeout", () -> b.queryTimeout(s.queryTimeout), null);
-        }
-        if (s.retries != null) {
-            check(p + ".retries", () -> b.retries(s.retries), null);
-        }
-        if (s.family != null) {
-            b.family(s.family);
-        }
+        s.applyTo(p, b::refreshInterval, b::mode, b::nameServers, b::queryTimeout, b::retries, b::family);
         return check(p + ".srv", b::build, "Write the SRV name, for example _redis._tcp.prod.svc.cluster.local");
     }
 
     /** The settings both kinds of source take, parsed; null where unset, so Tether's defaults apply. */
     private record Settings(Duration refreshInterval, DnsMode mode, List<InetSocketAddress> nameServers,
                             Duration queryTimeout, Integer retries, AddressFamily family) {
+
+        /**
+         * Sets what is set on either source's builder (the two builders have the same setters but no common
+         * type); a value the builder rejects names its property under {@code p}.
+         */
+        void applyTo(String p, Consumer<Duration> refreshIntervalSetter, Consumer<DnsMode> modeSetter,
+                     Consumer<List<InetSocketAddress>> nameServersSetter, Consumer<Duration> queryTimeoutSetter,
+                     Consumer<Integer> retriesSetter, Consumer<AddressFamily> familySetter) {
+            setChecked(p + ".refresh-interval", refreshInterval, refreshIntervalSetter);
+            setChecked(p + ".mode", mode, modeSetter);
+            setChecked(p + ".name-servers", nameServers.isEmpty() ? null : nameServers, nameServersSetter);
+            setChecked(p + ".query-timeout", queryTimeout, queryTimeoutSetter);
+            setChecked(p + ".retries", retries, retriesSetter);
+            setChecked(p + ".family", family, familySetter);
+        }
     }
 
     private static Settings settings(String p, TetherProperties.Dns dns) {

@@ -1,5 +1,6 @@
 package dev.tether.spring.boot;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,16 @@ final class PropertyChecks {
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Tether's builders reject bad values with these (TlsConfigException is an IllegalArgumentException).
             throw new TetherClientConfigurationException(property, e.getMessage(), action, e);
+        }
+    }
+
+    /** Sets {@code value} unless it is unset (null); a rejection names {@code property}. */
+    static <T> void setChecked(String property, T value, Consumer<T> setter) {
+        if (value != null) {
+            check(property, () -> {
+                setter.accept(value);
+                return null;
+            }, null);
         }
     }
 }

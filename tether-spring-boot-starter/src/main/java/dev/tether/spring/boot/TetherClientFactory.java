@@ -253,11 +253,6 @@ class TetherClientFactory {
 
     /** Sets {@code value} unless unset; a rejection names {@code <prefix>.<property>}. */
     private static <T> void set(String prefix, String property, T value, Consumer<T> setter) {
-        if (value != null) {
-            check(prefix + "." + property, () -> {
-                setter.accept(value);
-                return null;
-            }, null);
-        }
+        PropertyChecks.setChecked(prefix + "." + property, value, setter);
     }
 }
