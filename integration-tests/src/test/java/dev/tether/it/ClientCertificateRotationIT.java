@@ -115,39 +115,41 @@ class ClientCertificateRotationIT {
                      .listener(listener)
                      .build()) {
 
-            CallLoad load = CallLoad.start(CALLERS, "rotation-caller", (caller, seq) -> {
-                long start = System.nanoTime();
-                String request = "call " + seq;
-                String reply = client.call(request);
-                int space = reply.indexOf(' ');
-                if (space < 1 || !reply.substring(space + 1).equals(request)) {
-                    throw new AssertionError("reply '" + reply + "' does not answer '" + request + "'");
-                }
-                observations.add(new Observation(start, reply.substring(0, space)));
-            });
-            Awaitility.await("calls with the original certificate")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> load.succeeded() >= CALLS_PER_PHASE || load.failed() > 0);
+            try (CallLoad load = CallLoad.start(CALLERS, "rotation-caller", (caller, seq) -> {
+                    long start = System.nanoTime();
+                    String request = "call " + seq;
+                    String reply = client.call(request);
+                    int space = reply.indexOf(' ');
+                    if (space < 1 || !reply.substring(space + 1).equals(request)) {
+                        throw new AssertionError("reply '" + reply + "' does not answer '" + request + "'");
+                    }
+                    observations.add(new Observation(start, reply.substring(0, space)));
+                })) {
+                Awaitility.await("calls with the original certificate")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> load.succeeded() >= CALLS_PER_PHASE || load.failed() > 0);
 
-            rotatedAt = System.nanoTime();
-            replacement.write(ExistingFile.REPLACE);
-            Awaitility.await("the reloading config taking up the new files")
-                    .atMost(Duration.ofSeconds(10))
-                    .until(() -> tls.generation() >= 2);
-            reloadedAt = System.nanoTime();
-            Awaitility.await("calls started after the reload")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> load.failed() > 0
-                            || observations.stream().filter(o -> o.startNanos() > reloadedAt).count()
-                            >= CALLS_PER_PHASE);
-            outcome = load.stop(Duration.ofSeconds(30));
+                rotatedAt = System.nanoTime();
+                replacement.write(ExistingFile.REPLACE);
+                Awaitility.await("the reloading config taking up the new files")
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> tls.generation() >= 2);
+                reloadedAt = System.nanoTime();
+                Awaitility.await("calls started after the reload")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> load.failed() > 0
+                                || observations.stream().filter(o -> o.startNanos() > reloadedAt).count()
+                                >= CALLS_PER_PHASE);
+                outcome = load.stop(Duration.ofSeconds(30));
 
-            stats = client.stats().get(endpoint);
-            assertThat(tls.lastFailure()).isEmpty();
-            // One rotation, one reload, or two: the certificate and key are two files written one after the other,
-            // and a poll that reads them between the writes builds from the new pair but keeps the fingerprint it took
-            // first, so the next poll builds once more (ReloadingTlsConfig prefers a second reload to a missed one).
-            assertThat(tls.generation()).as("reloads for one rotation").isBetween(2L, 3L);
+                stats = client.stats().get(endpoint);
+                assertThat(tls.lastFailure()).isEmpty();
+                // One rotation, one reload, or two: the certificate and key are two files written one after the
+                // other, and a poll that reads them between the writes builds from the new pair but keeps the
+                // fingerprint it took first, so the next poll builds once more (ReloadingTlsConfig prefers a second
+                // reload to a missed one).
+                assertThat(tls.generation()).as("reloads for one rotation").isBetween(2L, 3L);
+            }
         }
 
         assertThat(outcome.failures()).as("calls that failed across the rotation").isEmpty();

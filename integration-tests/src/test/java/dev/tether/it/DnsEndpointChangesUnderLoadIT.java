@@ -190,96 +190,99 @@ class DnsEndpointChangesUnderLoadIT {
                 .endpointSource(source)
                 .tls(pki.clientTls(clientCertificate).build())
                 .build()) {
-            CallLoad load = CallLoad.start(CALLERS, "dns-caller", (caller, seq) -> {
-                boolean idempotent = caller % 2 == 0;
-                record(calls, seq, idempotent, () -> idempotent
-                        ? client.call(command("GET", "whoami"), CallOptions.defaults().idempotent())
-                        : client.call(command("INCR", "exec:" + seq)));
-            });
+            try (CallLoad load = CallLoad.start(CALLERS, "dns-caller", (caller, seq) -> {
+                    boolean idempotent = caller % 2 == 0;
+                    record(calls, seq, idempotent, () -> idempotent
+                            ? client.call(command("GET", "whoami"), CallOptions.defaults().idempotent())
+                            : client.call(command("INCR", "exec:" + seq)));
+                })) {
 
-            // Two addresses: both take calls.
-            Awaitility.await("calls on both first backends").atMost(Duration.ofSeconds(30))
-                    .until(() -> served(calls, "backend-0", 0) >= 50 && served(calls, "backend-1", 0) >= 50);
+                // Two addresses: both take calls.
+                Awaitility.await("calls on both first backends").atMost(Duration.ofSeconds(30))
+                        .until(() -> served(calls, "backend-0", 0) >= 50 && served(calls, "backend-1", 0) >= 50);
 
-            // Scale out to three.
-            long scaledOutAt = publishAndConfirm(source, List.of(0, 1, 2));
-            Awaitility.await("a call answered by the added backend").atMost(REFRESH.plus(Duration.ofSeconds(20)))
-                    .pollInterval(Duration.ofMillis(10))
-                    .until(() -> served(calls, "backend-2", scaledOutAt) > 0);
-            long firstOnNew = calls.stream().filter(c -> "backend-2".equals(c.backend()))
-                    .mapToLong(Call::endNanos).min().orElseThrow();
-            Duration pickup = Duration.ofNanos(firstOnNew - scaledOutAt);
-            assertThat(client.endpoints()).containsExactlyInAnyOrderElementsOf(endpoints.values());
-            Awaitility.await("calls on all three").atMost(Duration.ofSeconds(30))
-                    .until(() -> served(calls, "backend-2", scaledOutAt) >= 100);
+                // Scale out to three.
+                long scaledOutAt = publishAndConfirm(source, List.of(0, 1, 2));
+                Awaitility.await("a call answered by the added backend").atMost(REFRESH.plus(Duration.ofSeconds(20)))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> served(calls, "backend-2", scaledOutAt) > 0);
+                long firstOnNew = calls.stream().filter(c -> "backend-2".equals(c.backend()))
+                        .mapToLong(Call::endNanos).min().orElseThrow();
+                Duration pickup = Duration.ofNanos(firstOnNew - scaledOutAt);
+                assertThat(client.endpoints()).containsExactlyInAnyOrderElementsOf(endpoints.values());
+                Awaitility.await("calls on all three").atMost(Duration.ofSeconds(30))
+                        .until(() -> served(calls, "backend-2", scaledOutAt) >= 100);
 
-            // Scale in to one: only the newest backend stays.
-            long scaledInAt = publishAndConfirm(source, List.of(2));
-            Awaitility.await("the client dropping the removed addresses").atMost(REFRESH.plus(Duration.ofSeconds(20)))
-                    .pollInterval(Duration.ofMillis(10))
-                    .until(() -> client.endpoints().equals(List.of(endpoints.get(2))));
-            long droppedAt = System.nanoTime();
-            Duration drop = Duration.ofNanos(droppedAt - scaledInAt);
-            Awaitility.await("calls after the scale-in").atMost(Duration.ofSeconds(30))
-                    .until(() -> count(calls, c -> c.startNanos() > droppedAt && c.succeeded()) >= 300);
-            // The removed backends go away only now, as a preStop delay holds a pod until clients have moved on.
-            for (int i = 0; i < 2; i++) {
-                docker.stopContainerCmd(backends.get(i).getContainerId()).withTimeout(10).exec();
-            }
-            long stoppedAt = System.nanoTime();
-            Awaitility.await("calls after the removed backends stopped").atMost(Duration.ofSeconds(30))
-                    .until(() -> count(calls, c -> c.startNanos() > stoppedAt && c.succeeded()) >= 300);
-            CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
-
-            EndpointSourceStatus status = client.endpointSourceStatus().orElseThrow();
-            assertThat(status.source()).isEqualTo(source.description());
-            assertThat(status.endpoints()).containsExactly(endpoints.get(2));
-            assertThat(status.consecutiveFailures()).isZero();
-
-            List<Call> all = List.copyOf(calls);
-            assertThat(outcome.failures()).as("failures that are not typed Tether exceptions")
-                    .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
-            assertThat(all).filteredOn(Call::idempotent).as("idempotent calls, through the whole run")
-                    .isNotEmpty()
-                    .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
-            assertThat(all).filteredOn(c -> c.idempotent() && c.startNanos() > droppedAt)
-                    .as("idempotent calls started after the client dropped the removed addresses")
-                    .allSatisfy(c -> assertThat(c.backend()).isEqualTo("backend-2"));
-            assertThat(pickup).as("time from the DNS change to the first call on the added backend")
-                    .isLessThanOrEqualTo(REFRESH.plus(PICKUP_SLACK));
-            assertThat(drop).as("time from the DNS change to the client dropping the removed addresses")
-                    .isLessThanOrEqualTo(REFRESH.plus(PICKUP_SLACK));
-
-            // Every non-idempotent call ran at most once on all backends together; each that succeeded exactly once.
-            for (int i = 0; i < 2; i++) {
-                docker.startContainerCmd(backends.get(i).getContainerId()).exec();
-            }
-            Map<Long, Long> executions = new HashMap<>();
-            for (GenericContainer<?> backend : backends) {
-                awaitRedis(backend);
-                counters(backend).forEach((seq, n) -> executions.merge(seq, n, Long::sum));
-            }
-            List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
-            for (Call c : nonIdempotent) {
-                long ran = executions.getOrDefault(c.seq(), 0L);
-                assertThat(ran).as("times INCR %d ran over all backends", c.seq()).isBetween(0L, 1L);
-                if (c.succeeded()) {
-                    assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
-                } else if (c.error().requestState() == RequestState.NOT_SENT) {
-                    assertThat(ran).as("INCR %d failed as not sent (%s)", c.seq(), c.error()).isZero();
+                // Scale in to one: only the newest backend stays.
+                long scaledInAt = publishAndConfirm(source, List.of(2));
+                Awaitility.await("the client dropping the removed addresses")
+                        .atMost(REFRESH.plus(Duration.ofSeconds(20)))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> client.endpoints().equals(List.of(endpoints.get(2))));
+                long droppedAt = System.nanoTime();
+                Duration drop = Duration.ofNanos(droppedAt - scaledInAt);
+                Awaitility.await("calls after the scale-in").atMost(Duration.ofSeconds(30))
+                        .until(() -> count(calls, c -> c.startNanos() > droppedAt && c.succeeded()) >= 300);
+                // The removed backends go away only now, as a preStop delay holds a pod until clients have moved on.
+                for (int i = 0; i < 2; i++) {
+                    docker.stopContainerCmd(backends.get(i).getContainerId()).withTimeout(10).exec();
                 }
-            }
-            assertThat(executions.keySet()).as("counters on the backends, each from a recorded call")
-                    .allSatisfy(seq -> assertThat(nonIdempotent).anyMatch(c -> c.seq() == seq));
+                long stoppedAt = System.nanoTime();
+                Awaitility.await("calls after the removed backends stopped").atMost(Duration.ofSeconds(30))
+                        .until(() -> count(calls, c -> c.startNanos() > stoppedAt && c.succeeded()) >= 300);
+                CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
 
-            List<Call> failedDuringScaleIn = all.stream().filter(c -> !c.succeeded() && c.endNanos() > scaledInAt)
-                    .toList();
-            LOG.info("DNS scaling: {} calls ({} idempotent, {} failed in all); refresh interval {} ms; new address"
-                            + " picked up {} ms after the DNS change; removed addresses dropped after {} ms; calls"
-                            + " failed during scale-in: {} of {} ({}); calls per backend {}",
-                    all.size(), count(all, Call::idempotent), count(all, c -> !c.succeeded()), REFRESH.toMillis(),
-                    pickup.toMillis(), drop.toMillis(), failedDuringScaleIn.size(),
-                    count(all, c -> c.endNanos() > scaledInAt), summarize(failedDuringScaleIn), perBackend(all));
+                EndpointSourceStatus status = client.endpointSourceStatus().orElseThrow();
+                assertThat(status.source()).isEqualTo(source.description());
+                assertThat(status.endpoints()).containsExactly(endpoints.get(2));
+                assertThat(status.consecutiveFailures()).isZero();
+
+                List<Call> all = List.copyOf(calls);
+                assertThat(outcome.failures()).as("failures that are not typed Tether exceptions")
+                        .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
+                assertThat(all).filteredOn(Call::idempotent).as("idempotent calls, through the whole run")
+                        .isNotEmpty()
+                        .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
+                assertThat(all).filteredOn(c -> c.idempotent() && c.startNanos() > droppedAt)
+                        .as("idempotent calls started after the client dropped the removed addresses")
+                        .allSatisfy(c -> assertThat(c.backend()).isEqualTo("backend-2"));
+                assertThat(pickup).as("time from the DNS change to the first call on the added backend")
+                        .isLessThanOrEqualTo(REFRESH.plus(PICKUP_SLACK));
+                assertThat(drop).as("time from the DNS change to the client dropping the removed addresses")
+                        .isLessThanOrEqualTo(REFRESH.plus(PICKUP_SLACK));
+
+                // Every non-idempotent call ran at most once on all backends together; each that succeeded exactly
+                // once.
+                for (int i = 0; i < 2; i++) {
+                    docker.startContainerCmd(backends.get(i).getContainerId()).exec();
+                }
+                Map<Long, Long> executions = new HashMap<>();
+                for (GenericContainer<?> backend : backends) {
+                    awaitRedis(backend);
+                    counters(backend).forEach((seq, n) -> executions.merge(seq, n, Long::sum));
+                }
+                List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
+                for (Call c : nonIdempotent) {
+                    long ran = executions.getOrDefault(c.seq(), 0L);
+                    assertThat(ran).as("times INCR %d ran over all backends", c.seq()).isBetween(0L, 1L);
+                    if (c.succeeded()) {
+                        assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
+                    } else if (c.error().requestState() == RequestState.NOT_SENT) {
+                        assertThat(ran).as("INCR %d failed as not sent (%s)", c.seq(), c.error()).isZero();
+                    }
+                }
+                assertThat(executions.keySet()).as("counters on the backends, each from a recorded call")
+                        .allSatisfy(seq -> assertThat(nonIdempotent).anyMatch(c -> c.seq() == seq));
+
+                List<Call> failedDuringScaleIn = all.stream().filter(c -> !c.succeeded() && c.endNanos() > scaledInAt)
+                        .toList();
+                LOG.info("DNS scaling: {} calls ({} idempotent, {} failed in all); refresh interval {} ms; new address"
+                                + " picked up {} ms after the DNS change; removed addresses dropped after {} ms; calls"
+                                + " failed during scale-in: {} of {} ({}); calls per backend {}",
+                        all.size(), count(all, Call::idempotent), count(all, c -> !c.succeeded()), REFRESH.toMillis(),
+                        pickup.toMillis(), drop.toMillis(), failedDuringScaleIn.size(),
+                        count(all, c -> c.endNanos() > scaledInAt), summarize(failedDuringScaleIn), perBackend(all));
+            }
         }
     }
 

@@ -96,67 +96,71 @@ class RedisPipeliningRestartIT {
                 .tls(pki.clientTls(clientCertificate).build())
                 .pool(PoolSettings.builder().pipelineDepth(16).build())
                 .build()) {
-            CallLoad load = CallLoad.start(CALLERS, "pipelined-caller", (caller, seq) -> {
-                if (caller % 2 == 0) {
-                    CallOptions idempotent = CallOptions.timeout(CALL_TIMEOUT).idempotent();
-                    String key = "idem:" + seq;
-                    record(calls, seq, true, () -> client.call(command("SET", key, Long.toString(seq)), idempotent));
-                    record(calls, seq, true, () -> {
-                        RespValue read = client.call(command("GET", key), idempotent);
-                        if (!read.isNull() && !Long.toString(seq).equals(read.asString())) {
-                            throw new AssertionError("GET " + key + " returned " + read + ": another caller's reply");
-                        }
-                        return read;
-                    });
-                } else {
-                    record(calls, seq, false, () -> client.call(command("INCR", "exec:" + seq),
-                            CallOptions.timeout(CALL_TIMEOUT)));
+            try (CallLoad load = CallLoad.start(CALLERS, "pipelined-caller", (caller, seq) -> {
+                    if (caller % 2 == 0) {
+                        CallOptions idempotent = CallOptions.timeout(CALL_TIMEOUT).idempotent();
+                        String key = "idem:" + seq;
+                        record(calls, seq, true,
+                                () -> client.call(command("SET", key, Long.toString(seq)), idempotent));
+                        record(calls, seq, true, () -> {
+                            RespValue read = client.call(command("GET", key), idempotent);
+                            if (!read.isNull() && !Long.toString(seq).equals(read.asString())) {
+                                throw new AssertionError(
+                                        "GET " + key + " returned " + read + ": another caller's reply");
+                            }
+                            return read;
+                        });
+                    } else {
+                        record(calls, seq, false, () -> client.call(command("INCR", "exec:" + seq),
+                                CallOptions.timeout(CALL_TIMEOUT)));
+                    }
+                })) {
+
+                Awaitility.await("calls before the stop").atMost(Duration.ofSeconds(30))
+                        .until(() -> load.succeeded() >= 2000);
+                long stoppedAt = System.nanoTime();
+                docker.stopContainerCmd(redis.getContainerId()).withTimeout(10).exec();
+                Awaitility.await("calls failing while Redis is stopped").atMost(Duration.ofSeconds(20))
+                        .until(() -> count(calls, c -> c.startNanos() > stoppedAt && !c.succeeded()) >= 20);
+                docker.startContainerCmd(redis.getContainerId()).exec();
+                long recoveredAt = awaitRecovery(client);
+                Awaitility.await("calls after the restart").atMost(Duration.ofSeconds(30))
+                        .until(() -> count(calls, c -> c.startNanos() > recoveredAt && c.succeeded()) >= 2000);
+                CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
+
+                assertThat(outcome.failures()).as("failures that are not typed Tether exceptions")
+                        .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
+                List<Call> all = List.copyOf(calls);
+                assertThat(all).filteredOn(c -> c.idempotent() && c.startNanos() > recoveredAt)
+                        .as("idempotent calls made once Redis was back").isNotEmpty()
+                        .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
+
+                List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
+                Map<Long, Long> executions = serverCounts(client, nonIdempotent);
+                for (Call c : nonIdempotent) {
+                    long ran = executions.get(c.seq());
+                    assertThat(ran).as("times INCR %d ran on the server", c.seq()).isBetween(0L, 1L);
+                    if (c.succeeded()) {
+                        assertThat(c.reply().asLong()).isEqualTo(1);
+                        assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
+                    } else if (c.error().requestState() == RequestState.NOT_SENT) {
+                        assertThat(ran).as("INCR %d failed as not sent (%s), so it must not have run", c.seq(),
+                                c.error()).isZero();
+                    }
                 }
-            });
-
-            Awaitility.await("calls before the stop").atMost(Duration.ofSeconds(30))
-                    .until(() -> load.succeeded() >= 2000);
-            long stoppedAt = System.nanoTime();
-            docker.stopContainerCmd(redis.getContainerId()).withTimeout(10).exec();
-            Awaitility.await("calls failing while Redis is stopped").atMost(Duration.ofSeconds(20))
-                    .until(() -> count(calls, c -> c.startNanos() > stoppedAt && !c.succeeded()) >= 20);
-            docker.startContainerCmd(redis.getContainerId()).exec();
-            long recoveredAt = awaitRecovery(client);
-            Awaitility.await("calls after the restart").atMost(Duration.ofSeconds(30))
-                    .until(() -> count(calls, c -> c.startNanos() > recoveredAt && c.succeeded()) >= 2000);
-            CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
-
-            assertThat(outcome.failures()).as("failures that are not typed Tether exceptions")
-                    .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
-            List<Call> all = List.copyOf(calls);
-            assertThat(all).filteredOn(c -> c.idempotent() && c.startNanos() > recoveredAt)
-                    .as("idempotent calls made once Redis was back").isNotEmpty()
-                    .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
-
-            List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
-            Map<Long, Long> executions = serverCounts(client, nonIdempotent);
-            for (Call c : nonIdempotent) {
-                long ran = executions.get(c.seq());
-                assertThat(ran).as("times INCR %d ran on the server", c.seq()).isBetween(0L, 1L);
-                if (c.succeeded()) {
-                    assertThat(c.reply().asLong()).isEqualTo(1);
-                    assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
-                } else if (c.error().requestState() == RequestState.NOT_SENT) {
-                    assertThat(ran).as("INCR %d failed as not sent (%s), so it must not have run", c.seq(),
-                            c.error()).isZero();
-                }
+                EndpointStats s = client.stats().get(endpoint);
+                List<Call> failed = nonIdempotent.stream().filter(c -> !c.succeeded()).toList();
+                LOG.info("pipelined restart: {} calls, {} INCR failed ({} not sent, {} may have been sent of which {} "
+                                + "ran); {} connections made, {} requests in {} writes ({} per write), retries {}",
+                        all.size(), failed.size(),
+                        count(failed, c -> c.error().requestState() == RequestState.NOT_SENT),
+                        count(failed, c -> c.error().requestState() == RequestState.MAY_HAVE_BEEN_SENT),
+                        count(failed, c -> executions.get(c.seq()) == 1), s.created(), s.pipelinedRequests(),
+                        s.pipelineWrites(), String.format("%.1f", s.pipelineBatchAverage()), s.retries());
+                assertThat(s.pipelinedRequests()).as("calls went over shared connections").isPositive();
+                assertThat(s.created()).as("connections, far fewer than callers would need unshared")
+                        .isLessThan(CALLERS * 4L);
             }
-            EndpointStats s = client.stats().get(endpoint);
-            List<Call> failed = nonIdempotent.stream().filter(c -> !c.succeeded()).toList();
-            LOG.info("pipelined restart: {} calls, {} INCR failed ({} not sent, {} may have been sent of which {} ran); "
-                            + "{} connections made, {} requests in {} writes ({} per write), retries {}", all.size(),
-                    failed.size(), count(failed, c -> c.error().requestState() == RequestState.NOT_SENT),
-                    count(failed, c -> c.error().requestState() == RequestState.MAY_HAVE_BEEN_SENT),
-                    count(failed, c -> executions.get(c.seq()) == 1), s.created(), s.pipelinedRequests(),
-                    s.pipelineWrites(), String.format("%.1f", s.pipelineBatchAverage()), s.retries());
-            assertThat(s.pipelinedRequests()).as("calls went over shared connections").isPositive();
-            assertThat(s.created()).as("connections, far fewer than callers would need unshared")
-                    .isLessThan(CALLERS * 4L);
         }
     }
 

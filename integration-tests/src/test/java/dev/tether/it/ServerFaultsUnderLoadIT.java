@@ -118,67 +118,68 @@ class ServerFaultsUnderLoadIT {
     void restartMidRunNeverRunsANonIdempotentCallTwice() throws Exception {
         Queue<Call> calls = new ConcurrentLinkedQueue<>();
         try (TetherClient<RespValue, RespValue> client = client("restart", PoolSettings.defaults())) {
-            CallLoad load = CallLoad.start(12, "restart-caller", (caller, seq) -> {
-                boolean idempotent = caller % 2 == 0;
-                RespValue request = idempotent
-                        ? command("SET", "idem:" + seq, Long.toString(seq))
-                        : command("INCR", "exec:" + seq);
-                record(calls, seq, idempotent, () -> client.call(request,
-                        CallOptions.timeout(CALL_TIMEOUT).idempotent(idempotent)));
-            });
+            try (CallLoad load = CallLoad.start(12, "restart-caller", (caller, seq) -> {
+                    boolean idempotent = caller % 2 == 0;
+                    RespValue request = idempotent
+                            ? command("SET", "idem:" + seq, Long.toString(seq))
+                            : command("INCR", "exec:" + seq);
+                    record(calls, seq, idempotent, () -> client.call(request,
+                            CallOptions.timeout(CALL_TIMEOUT).idempotent(idempotent)));
+                })) {
 
-            Awaitility.await("calls before the stop").atMost(Duration.ofSeconds(30))
-                    .until(() -> load.succeeded() >= 300);
-            long stoppedAt = System.nanoTime();
-            docker.stopContainerCmd(redis.getContainerId()).withTimeout(10).exec();
-            Awaitility.await("calls failing while Redis is stopped").atMost(Duration.ofSeconds(20))
-                    .until(() -> count(calls, c -> c.startNanos() > stoppedAt && !c.succeeded()) >= 20);
-            docker.startContainerCmd(redis.getContainerId()).exec();
-            long recoveredAt = awaitRecovery(client);
-            Awaitility.await("calls after the restart").atMost(Duration.ofSeconds(30))
-                    .until(() -> count(calls, c -> c.startNanos() > recoveredAt) >= 300);
-            CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
+                Awaitility.await("calls before the stop").atMost(Duration.ofSeconds(30))
+                        .until(() -> load.succeeded() >= 300);
+                long stoppedAt = System.nanoTime();
+                docker.stopContainerCmd(redis.getContainerId()).withTimeout(10).exec();
+                Awaitility.await("calls failing while Redis is stopped").atMost(Duration.ofSeconds(20))
+                        .until(() -> count(calls, c -> c.startNanos() > stoppedAt && !c.succeeded()) >= 20);
+                docker.startContainerCmd(redis.getContainerId()).exec();
+                long recoveredAt = awaitRecovery(client);
+                Awaitility.await("calls after the restart").atMost(Duration.ofSeconds(30))
+                        .until(() -> count(calls, c -> c.startNanos() > recoveredAt) >= 300);
+                CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
 
-            assertThat(outcome.failures()).as("failures that are not typed Tether exceptions")
-                    .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
-            List<Call> all = List.copyOf(calls);
-            assertThat(all).filteredOn(c -> c.idempotent() && c.startNanos() > recoveredAt)
-                    .as("idempotent calls made once the server was back")
-                    .isNotEmpty()
-                    .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
-            assertThat(all).filteredOn(c -> c.idempotent() && c.succeeded())
-                    .allSatisfy(c -> assertThat(c.reply().asString()).isEqualTo("OK"));
+                assertThat(outcome.failures()).as("failures that are not typed Tether exceptions")
+                        .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
+                List<Call> all = List.copyOf(calls);
+                assertThat(all).filteredOn(c -> c.idempotent() && c.startNanos() > recoveredAt)
+                        .as("idempotent calls made once the server was back")
+                        .isNotEmpty()
+                        .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
+                assertThat(all).filteredOn(c -> c.idempotent() && c.succeeded())
+                        .allSatisfy(c -> assertThat(c.reply().asString()).isEqualTo("OK"));
 
-            List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
-            Map<Long, Long> executions = serverCounts(client, nonIdempotent);
-            for (Call c : nonIdempotent) {
-                long ran = executions.get(c.seq());
-                assertThat(ran).as("times INCR %d ran on the server", c.seq()).isBetween(0L, 1L);
-                if (c.succeeded()) {
-                    assertThat(c.reply().asLong()).isEqualTo(1);
-                    assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
-                } else if (c.error().requestState() == RequestState.NOT_SENT) {
-                    assertThat(ran).as("INCR %d failed as not sent (%s), so it must not have run", c.seq(),
-                            c.error()).isZero();
+                List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
+                Map<Long, Long> executions = serverCounts(client, nonIdempotent);
+                for (Call c : nonIdempotent) {
+                    long ran = executions.get(c.seq());
+                    assertThat(ran).as("times INCR %d ran on the server", c.seq()).isBetween(0L, 1L);
+                    if (c.succeeded()) {
+                        assertThat(c.reply().asLong()).isEqualTo(1);
+                        assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
+                    } else if (c.error().requestState() == RequestState.NOT_SENT) {
+                        assertThat(ran).as("INCR %d failed as not sent (%s), so it must not have run", c.seq(),
+                                c.error()).isZero();
+                    }
                 }
-            }
-            long ranOnServer = executions.values().stream().filter(n -> n == 1).count();
-            RespValue keys = client.call(command("KEYS", "exec:*"), CallOptions.defaults().idempotent());
-            assertThat(keys.asList()).as("INCR counters on the server, none from an unrecorded call")
-                    .hasSize((int) ranOnServer);
-            List<Call> failed = nonIdempotent.stream().filter(c -> !c.succeeded()).toList();
-            assertThat(failed).as("non-idempotent calls that failed during the outage").isNotEmpty();
-            LOG.info("restart: {} calls, {} idempotent failed (all before recovery), {} INCR failed ({} not sent, "
-                            + "{} may have been sent of which {} ran); retries {}", all.size(),
-                    count(all, c -> c.idempotent() && !c.succeeded()), failed.size(),
-                    count(failed, c -> c.error().requestState() == RequestState.NOT_SENT),
-                    count(failed, c -> c.error().requestState() == RequestState.MAY_HAVE_BEEN_SENT),
-                    count(failed, c -> executions.get(c.seq()) == 1), client.stats().get(endpoint).retries());
+                long ranOnServer = executions.values().stream().filter(n -> n == 1).count();
+                RespValue keys = client.call(command("KEYS", "exec:*"), CallOptions.defaults().idempotent());
+                assertThat(keys.asList()).as("INCR counters on the server, none from an unrecorded call")
+                        .hasSize((int) ranOnServer);
+                List<Call> failed = nonIdempotent.stream().filter(c -> !c.succeeded()).toList();
+                assertThat(failed).as("non-idempotent calls that failed during the outage").isNotEmpty();
+                LOG.info("restart: {} calls, {} idempotent failed (all before recovery), {} INCR failed ({} not sent, "
+                                + "{} may have been sent of which {} ran); retries {}", all.size(),
+                        count(all, c -> c.idempotent() && !c.succeeded()), failed.size(),
+                        count(failed, c -> c.error().requestState() == RequestState.NOT_SENT),
+                        count(failed, c -> c.error().requestState() == RequestState.MAY_HAVE_BEEN_SENT),
+                        count(failed, c -> executions.get(c.seq()) == 1), client.stats().get(endpoint).retries());
 
-            // What the idempotent calls wrote survived the restart.
-            Map<Long, Long> written = serverValues(client, "idem:",
-                    all.stream().filter(c -> c.idempotent() && c.succeeded()).map(Call::seq).toList());
-            assertThat(written).allSatisfy((seq, value) -> assertThat(value).isEqualTo(seq));
+                // What the idempotent calls wrote survived the restart.
+                Map<Long, Long> written = serverValues(client, "idem:",
+                        all.stream().filter(c -> c.idempotent() && c.succeeded()).map(Call::seq).toList());
+                assertThat(written).allSatisfy((seq, value) -> assertThat(value).isEqualTo(seq));
+            }
         }
     }
 
@@ -244,35 +245,37 @@ class ServerFaultsUnderLoadIT {
         Queue<Call> calls = new ConcurrentLinkedQueue<>();
         try (TetherClient<RespValue, RespValue> client = client("network", PoolSettings.defaults())) {
             assertThat(client.call(command("SET", "net:key", "value")).asString()).isEqualTo("OK");
-            CallLoad load = CallLoad.start(6, "network-caller", (caller, seq) ->
-                    record(calls, seq, true, () -> client.call(command("GET", "net:key"),
-                            CallOptions.timeout(CALL_TIMEOUT).idempotent())));
+            try (CallLoad load = CallLoad.start(6, "network-caller", (caller, seq) ->
+                        record(calls, seq, true, () -> client.call(command("GET", "net:key"),
+                                CallOptions.timeout(CALL_TIMEOUT).idempotent())))) {
 
-            Awaitility.await("calls before the disconnect").atMost(Duration.ofSeconds(30))
-                    .until(() -> load.succeeded() >= 200);
-            String network = "bridge";
-            long disconnectedAt = System.nanoTime();
-            docker.disconnectFromNetworkCmd().withContainerId(redis.getContainerId()).withNetworkId(network).exec();
-            Awaitility.await("calls failing while the network is gone").atMost(Duration.ofSeconds(20))
-                    .until(() -> count(calls, c -> c.startNanos() > disconnectedAt && !c.succeeded()) >= 12);
-            docker.connectToNetworkCmd().withContainerId(redis.getContainerId()).withNetworkId(network).exec();
-            long recoveredAt = awaitRecovery(client);
-            Awaitility.await("calls after the reconnect").atMost(Duration.ofSeconds(30))
-                    .until(() -> count(calls, c -> c.startNanos() > recoveredAt) >= 200);
-            CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
+                Awaitility.await("calls before the disconnect").atMost(Duration.ofSeconds(30))
+                        .until(() -> load.succeeded() >= 200);
+                String network = "bridge";
+                long disconnectedAt = System.nanoTime();
+                docker.disconnectFromNetworkCmd().withContainerId(redis.getContainerId()).withNetworkId(network).exec();
+                Awaitility.await("calls failing while the network is gone").atMost(Duration.ofSeconds(20))
+                        .until(() -> count(calls, c -> c.startNanos() > disconnectedAt && !c.succeeded()) >= 12);
+                docker.connectToNetworkCmd().withContainerId(redis.getContainerId()).withNetworkId(network).exec();
+                long recoveredAt = awaitRecovery(client);
+                Awaitility.await("calls after the reconnect").atMost(Duration.ofSeconds(30))
+                        .until(() -> count(calls, c -> c.startNanos() > recoveredAt) >= 200);
+                CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
 
-            assertThat(outcome.failures()).allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
-            List<Call> all = List.copyOf(calls);
-            assertThat(all).as("calls, each ended by its deadline")
-                    .allSatisfy(c -> assertThat(c.took()).isLessThanOrEqualTo(CALL_TIMEOUT.plus(DEADLINE_SLACK)));
-            assertThat(all).filteredOn(c -> c.startNanos() > recoveredAt).as("calls once the network was back")
-                    .isNotEmpty()
-                    .allSatisfy(c -> {
-                        assertThat(c.error()).as("call %d", c.seq()).isNull();
-                        assertThat(c.reply().asString()).isEqualTo("value");
-                    });
-            LOG.info("network: {} calls, {} failed while disconnected: {}", all.size(),
-                    count(all, c -> !c.succeeded()), summarize(all));
+                assertThat(outcome.failures())
+                        .allSatisfy(f -> assertThat(f.error()).isInstanceOf(TetherException.class));
+                List<Call> all = List.copyOf(calls);
+                assertThat(all).as("calls, each ended by its deadline")
+                        .allSatisfy(c -> assertThat(c.took()).isLessThanOrEqualTo(CALL_TIMEOUT.plus(DEADLINE_SLACK)));
+                assertThat(all).filteredOn(c -> c.startNanos() > recoveredAt).as("calls once the network was back")
+                        .isNotEmpty()
+                        .allSatisfy(c -> {
+                            assertThat(c.error()).as("call %d", c.seq()).isNull();
+                            assertThat(c.reply().asString()).isEqualTo("value");
+                        });
+                LOG.info("network: {} calls, {} failed while disconnected: {}", all.size(),
+                        count(all, c -> !c.succeeded()), summarize(all));
+            }
         }
     }
 

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Caller threads that make calls against a server, either a fixed number in all ({@link #run}) or until told
- * to stop ({@link #start} and {@link #stop(Duration)}). Every failure is kept with the caller and sequence
+ * to stop ({@link #start} and {@link #stop(Duration)}; open it in try-with-resources so a test that fails half-way
+ * stops its callers too). Every failure is kept with the caller and sequence
  * number that hit it, so an assertion can show exactly which calls went wrong instead of only how many.
  */
-public final class CallLoad {
+public final class CallLoad implements AutoCloseable {
 
     /** One call; throwing anything counts as a failed call. */
     @FunctionalInterface
@@ -135,6 +136,26 @@ public final class CallLoad {
             throw new AssertionError("callers did not stop within " + timeout + ": " + stuckThreads());
         }
         return outcome();
+    }
+
+    /**
+     * Stops the callers if {@link #stop} has not: a test that failed between start and stop must not leave them
+     * calling, since they would keep calling a closed client, as fast as it refuses, recording every failure until
+     * the test JVM runs out of memory and takes the next test classes with it (that happened in CI). Waits for
+     * them a while, then interrupts the ones still in a call; never throws, so the test's own failure is the one
+     * reported.
+     */
+    @Override
+    public void close() {
+        stopping.set(true);
+        try {
+            if (!finished.await(30, TimeUnit.SECONDS)) {
+                threads.forEach(Thread::interrupt);
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Outcome outcome() {

@@ -5,6 +5,7 @@ import dev.tether.pool.BreakerState;
 import dev.tether.pool.CircuitBreakerSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,11 +79,26 @@ final class EndpointBreaker {
     }
 
     boolean tryPermission() {
-        boolean permitted = breaker.tryAcquirePermission();
+        boolean permitted = acquire();
         if (!permitted || reported.get() != CircuitBreaker.State.CLOSED) {
             noticeState();
         }
         return permitted;
+    }
+
+    private boolean acquire() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return breaker.tryAcquirePermission();
+            } catch (IllegalStateTransitionException raced) {
+                // This caller read the open state, its period ran out, and before it moved the breaker to
+                // half-open another thread closed it (a reconnect succeeded): resilience4j refuses CLOSED ->
+                // HALF_OPEN. The breaker is in a newer state now; ask that one.
+                if (attempt == 3) {
+                    throw raced;
+                }
+            }
+        }
     }
 
     void recordSuccess(long nanos) {
@@ -123,7 +139,7 @@ final class EndpointBreaker {
         }
         try {
             breaker.transitionToOpenState();
-        } catch (IllegalStateException raced) {
+        } catch (IllegalStateTransitionException raced) {
             return false; // another thread moved it first
         }
         noticeState();
