@@ -10,6 +10,8 @@ import dev.tether.pool.CallOptions;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
 import dev.tether.tls.TlsConnector;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@link PooledEchoBenchmark} comparison run round by round in one process, alternating pooled calls, one
@@ -25,12 +28,27 @@ import java.util.concurrent.Future;
  * ratios taken within a round are steadier than separate JMH trials. Not a JMH benchmark. Any failed call aborts
  * the run, so a printed figure always counts successful round trips only.
  *
+ * <p>Before the counted rounds the three contenders alternate, uncounted, until the JIT is quiet: until two rounds
+ * in a row spent at most {@value #QUIET_JIT_MILLIS_PER_ROUND} ms compiling (or for at most
+ * {@value #MAX_WARMUP_ROUNDS} rounds). On two cores a compiler thread at work takes a core from the caller and the
+ * echo server, and the pooled path has more code to compile: measured on 2026-12-07, the JIT compiled for 50-360
+ * ms in each of the first 18 rounds of 110 ms (one caller, TLS), so an early round measured the compiler as much
+ * as the contenders. Each counted round prints the caller threads' CPU per call and the machine's steal time
+ * (CPU the hypervisor gave to other guests), which tell a slow contender from a slow machine.
+ *
+ * <p>Option: {@code -Dbench.only=0|1|2} runs only the pooled client, the own JDK sockets or the own Tether
+ * connections (no ratios then), for profiling or counting one contender's system calls.
+ *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tether.bench.pool.InterleavedEchoComparison
- * <threads> <plain|tls> <rounds>}
+ * <threads> <plain|tls> <rounds>}, where {@code rounds} counts the measured rounds (the warm-up is extra).
  */
 public final class InterleavedEchoComparison {
     private static final int CALLS_PER_THREAD_PER_SLICE = 1500;
+    private static final long QUIET_JIT_MILLIS_PER_ROUND = 5;
+    private static final int MAX_WARMUP_ROUNDS = 200;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code -Dbench.only=0|1|2}: one contender only (pooled, own JDK socket, own Tether connection). */
+    private static final int ONLY = Integer.getInteger("bench.only", -1);
 
     /** One way of making a 64-byte round trip from caller thread {@code thread}. */
     @FunctionalInterface
@@ -82,32 +100,53 @@ public final class InterleavedEchoComparison {
             List<Double> pooledToJdk = new ArrayList<>();
             List<Double> tetherToJdk = new ArrayList<>();
             List<Double> pooledToTether = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
+            List<Double> pooledCpuToTether = new ArrayList<>();
+            RoundTrip[] contenders = {pooled, jdk, tether};
+            if (ONLY >= 0) {
+                for (int round = 0; round < rounds; round++) {
+                    double rate = slice(pool, threads, contenders[ONLY], new LongAdder());
+                    System.out.printf(Locale.ROOT, "round %d: %s only, %.0f ops/s%n", round,
+                            new String[] {"pooled", "own socket", "own Tether"}[ONLY], rate);
+                }
+            } else {
+                warmUp(pool, threads, contenders);
+            }
+            for (int round = 0; round < rounds && ONLY < 0; round++) {
                 // The contender that goes first changes every round: the first slice after a pause runs on colder
                 // caches and a sleepier CPU, and always giving that to one contender skewed its ratio by ~10%.
                 double[] rates = new double[3];
-                RoundTrip[] contenders = {pooled, jdk, tether};
+                double[] cpuPerCall = new double[3];
+                long jitMillis = jitMillis();
+                long[] cpuTicks = MachineTicks.read();
                 for (int k = 0; k < 3; k++) {
                     int which = (round + k) % 3;
-                    rates[which] = slice(pool, threads, contenders[which]);
+                    LongAdder callerCpu = new LongAdder();
+                    rates[which] = slice(pool, threads, contenders[which], callerCpu);
+                    cpuPerCall[which] = callerCpu.sum() / 1e3 / (threads * CALLS_PER_THREAD_PER_SLICE);
                 }
                 double pooledRate = rates[0];
                 double jdkRate = rates[1];
                 double tetherRate = rates[2];
-                // Round 0 is warm-up for all three.
-                if (round > 0) {
-                    pooledToJdk.add(pooledRate / jdkRate);
-                    tetherToJdk.add(tetherRate / jdkRate);
-                    pooledToTether.add(pooledRate / tetherRate);
-                }
+                pooledToJdk.add(pooledRate / jdkRate);
+                tetherToJdk.add(tetherRate / jdkRate);
+                pooledToTether.add(pooledRate / tetherRate);
+                pooledCpuToTether.add(cpuPerCall[0] / cpuPerCall[2]);
                 System.out.printf(Locale.ROOT, "round %d: pooled %.0f, own %s %.0f, own Tether %.0f ops/s; "
                                 + "pooled/jdk %.2f tether/jdk %.2f pooled/tether %.2f%n", round, pooledRate,
                         tls ? "SSLSocket" : "Socket", jdkRate, tetherRate, pooledRate / jdkRate,
                         tetherRate / jdkRate, pooledRate / tetherRate);
+                // The caller threads' own CPU per call (the in-process server's is the same code for all three):
+                // a contender slower at the same CPU per call lost its time waiting, not working.
+                System.out.printf(Locale.ROOT, "  caller CPU us per call: pooled %.1f, own %s %.1f, own Tether %.1f;"
+                                + " JIT %d ms; steal %s%n", cpuPerCall[0], tls ? "SSLSocket" : "Socket",
+                        cpuPerCall[1], cpuPerCall[2], jitMillis() - jitMillis, MachineTicks.stealSince(cpuTicks));
             }
-            System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
-                            + "pooled/tether-own %.2f%n", pooledToJdk.size(), median(pooledToJdk),
-                    median(tetherToJdk), median(pooledToTether));
+            if (ONLY < 0) {
+                System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
+                                + "pooled/tether-own %.2f; caller CPU per call pooled/tether-own %.2f%n",
+                        pooledToJdk.size(), median(pooledToJdk), median(tetherToJdk), median(pooledToTether),
+                        median(pooledCpuToTether));
+            }
             dev.tether.pool.EndpointStats s = client.stats().get(endpoint);
             System.out.printf(Locale.ROOT, "pooled client: %d connections made (%d callers)%n", s.created(), threads);
         } finally {
@@ -117,16 +156,46 @@ public final class InterleavedEchoComparison {
         System.exit(0);
     }
 
-    /** Runs {@code roundTrip} on every thread for a fixed number of calls; returns round trips per second. */
-    private static double slice(ExecutorService pool, int threads, RoundTrip roundTrip) throws Exception {
+    /** Alternates the contenders, uncounted, until the JIT is quiet (see the class comment). */
+    private static void warmUp(ExecutorService pool, int threads, RoundTrip[] contenders) throws Exception {
+        long start = System.nanoTime();
+        long jitAtStart = jitMillis();
+        int quietInARow = 0;
+        int round = 0;
+        while (quietInARow < 2 && round < MAX_WARMUP_ROUNDS) {
+            long jit = jitMillis();
+            for (int k = 0; k < 3; k++) {
+                slice(pool, threads, contenders[(round + k) % 3], new LongAdder());
+            }
+            quietInARow = jitMillis() - jit <= QUIET_JIT_MILLIS_PER_ROUND ? quietInARow + 1 : 0;
+            round++;
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %d rounds in %.1f s, %d ms of JIT compiling%s%n", round,
+                (System.nanoTime() - start) / 1e9, jitMillis() - jitAtStart,
+                quietInARow < 2 ? " (the JIT was still busy at the end of it)" : "");
+    }
+
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /**
+     * Runs {@code roundTrip} on every thread for a fixed number of calls; returns round trips per second and adds
+     * the caller threads' CPU time to {@code callerCpu} (nanosecond thread clocks, unlike the process's 10 ms ticks).
+     */
+    private static double slice(ExecutorService pool, int threads, RoundTrip roundTrip, LongAdder callerCpu)
+            throws Exception {
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         List<Future<?>> work = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             work.add(pool.submit(() -> {
+                long before = cpu.getCurrentThreadCpuTime();
                 for (int i = 0; i < CALLS_PER_THREAD_PER_SLICE; i++) {
                     roundTrip.run(thread);
                 }
+                callerCpu.add(cpu.getCurrentThreadCpuTime() - before);
                 return null;
             }));
         }
