@@ -11,6 +11,7 @@ import dev.tether.core.codec.RespCodec;
 import dev.tether.core.codec.RespValue;
 import dev.tether.it.support.CallLoad;
 import dev.tether.it.support.Pki;
+import dev.tether.it.support.RedisLedger;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.StableHostPorts;
 import dev.tether.it.support.TlsServers;
@@ -20,8 +21,6 @@ import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -136,17 +135,10 @@ class RedisPipeliningRestartIT {
                         .allSatisfy(c -> assertThat(c.error()).as("call %d", c.seq()).isNull());
 
                 List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
-                Map<Long, Long> executions = serverCounts(client, nonIdempotent);
+                Map<Long, Long> executions = RedisLedger.executions(client,
+                        nonIdempotent.stream().map(Call::seq).toList());
                 for (Call c : nonIdempotent) {
-                    long ran = executions.get(c.seq());
-                    assertThat(ran).as("times INCR %d ran on the server", c.seq()).isBetween(0L, 1L);
-                    if (c.succeeded()) {
-                        assertThat(c.reply().asLong()).isEqualTo(1);
-                        assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
-                    } else if (c.error().requestState() == RequestState.NOT_SENT) {
-                        assertThat(ran).as("INCR %d failed as not sent (%s), so it must not have run", c.seq(),
-                                c.error()).isZero();
-                    }
+                    RedisLedger.assertFateMatches(c.seq(), executions.get(c.seq()), c.reply(), c.error());
                 }
                 EndpointStats s = client.stats().get(endpoint);
                 List<Call> failed = nonIdempotent.stream().filter(c -> !c.succeeded()).toList();
@@ -186,25 +178,6 @@ class RedisPipeliningRestartIT {
             calls.add(new Call(seq, idempotent, start, null, e));
             throw e;
         }
-    }
-
-    /** How often each INCR ran on the server: its counter's value (0 when absent). */
-    private static Map<Long, Long> serverCounts(TetherClient<RespValue, RespValue> client, List<Call> calls)
-            throws TetherException {
-        List<Long> seqs = calls.stream().map(Call::seq).toList();
-        Map<Long, Long> counts = new HashMap<>();
-        for (int from = 0; from < seqs.size(); from += 500) {
-            List<Long> batch = seqs.subList(from, Math.min(seqs.size(), from + 500));
-            List<String> args = new ArrayList<>();
-            args.add("MGET");
-            batch.forEach(seq -> args.add("exec:" + seq));
-            List<RespValue> replies = client.call(command(args.toArray(new String[0])),
-                    CallOptions.timeout(Duration.ofSeconds(10)).idempotent()).asList();
-            for (int i = 0; i < batch.size(); i++) {
-                counts.put(batch.get(i), replies.get(i).isNull() ? 0L : replies.get(i).asLong());
-            }
-        }
-        return counts;
     }
 
     private static long count(java.util.Collection<Call> calls, Predicate<Call> which) {

@@ -12,6 +12,7 @@ import dev.tether.core.codec.RespCodec;
 import dev.tether.core.codec.RespValue;
 import dev.tether.it.support.CallLoad;
 import dev.tether.it.support.Pki;
+import dev.tether.it.support.RedisLedger;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.StableHostPorts;
 import dev.tether.it.support.TlsServers;
@@ -150,17 +151,10 @@ class ServerFaultsUnderLoadIT {
                         .allSatisfy(c -> assertThat(c.reply().asString()).isEqualTo("OK"));
 
                 List<Call> nonIdempotent = all.stream().filter(c -> !c.idempotent()).toList();
-                Map<Long, Long> executions = serverCounts(client, nonIdempotent);
+                Map<Long, Long> executions = RedisLedger.executions(client,
+                        nonIdempotent.stream().map(Call::seq).toList());
                 for (Call c : nonIdempotent) {
-                    long ran = executions.get(c.seq());
-                    assertThat(ran).as("times INCR %d ran on the server", c.seq()).isBetween(0L, 1L);
-                    if (c.succeeded()) {
-                        assertThat(c.reply().asLong()).isEqualTo(1);
-                        assertThat(ran).as("INCR %d succeeded, so it ran", c.seq()).isEqualTo(1);
-                    } else if (c.error().requestState() == RequestState.NOT_SENT) {
-                        assertThat(ran).as("INCR %d failed as not sent (%s), so it must not have run", c.seq(),
-                                c.error()).isZero();
-                    }
+                    RedisLedger.assertFateMatches(c.seq(), executions.get(c.seq()), c.reply(), c.error());
                 }
                 long ranOnServer = executions.values().stream().filter(n -> n == 1).count();
                 RespValue keys = client.call(command("KEYS", "exec:*"), CallOptions.defaults().idempotent());
@@ -176,7 +170,7 @@ class ServerFaultsUnderLoadIT {
                         count(failed, c -> executions.get(c.seq()) == 1), client.stats().get(endpoint).retries());
 
                 // What the idempotent calls wrote survived the restart.
-                Map<Long, Long> written = serverValues(client, "idem:",
+                Map<Long, Long> written = RedisLedger.values(client, "idem:",
                         all.stream().filter(c -> c.idempotent() && c.succeeded()).map(Call::seq).toList());
                 assertThat(written).allSatisfy((seq, value) -> assertThat(value).isEqualTo(seq));
             }
@@ -333,37 +327,6 @@ class ServerFaultsUnderLoadIT {
                 .isInstanceOf(TimedOutException.class);
         assertThat(call.took()).as("how long call %d took (%s)", call.seq(), call.error())
                 .isBetween(CALL_TIMEOUT.minusMillis(50), CALL_TIMEOUT.plus(DEADLINE_SLACK));
-    }
-
-    /** How many times each call's {@code exec:<seq>} counter was incremented on the server (0 when absent). */
-    private static Map<Long, Long> serverCounts(TetherClient<RespValue, RespValue> client, List<Call> calls)
-            throws TetherException {
-        Map<Long, Long> values = serverValues(client, "exec:", calls.stream().map(Call::seq).toList());
-        Map<Long, Long> counts = new HashMap<>();
-        for (Call c : calls) {
-            counts.put(c.seq(), values.getOrDefault(c.seq(), 0L));
-        }
-        return counts;
-    }
-
-    /** The numeric values of {@code prefix<seq>} keys that exist, by seq, read with MGET in batches. */
-    private static Map<Long, Long> serverValues(TetherClient<RespValue, RespValue> client, String prefix,
-                                                List<Long> seqs) throws TetherException {
-        Map<Long, Long> values = new HashMap<>();
-        for (int from = 0; from < seqs.size(); from += 500) {
-            List<Long> batch = seqs.subList(from, Math.min(seqs.size(), from + 500));
-            List<String> args = new ArrayList<>();
-            args.add("MGET");
-            batch.forEach(seq -> args.add(prefix + seq));
-            List<RespValue> replies = client.call(command(args.toArray(new String[0])),
-                    CallOptions.timeout(Duration.ofSeconds(10)).idempotent()).asList();
-            for (int i = 0; i < batch.size(); i++) {
-                if (!replies.get(i).isNull()) {
-                    values.put(batch.get(i), replies.get(i).asLong());
-                }
-            }
-        }
-        return values;
     }
 
     private static long count(java.util.Collection<Call> calls, Predicate<Call> which) {
