@@ -28,12 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  * ratios taken within a round are steadier than separate JMH trials. Not a JMH benchmark. Any failed call aborts
  * the run, so a printed figure always counts successful round trips only.
  *
- * <p>Before the counted rounds the three contenders alternate, uncounted, until the JIT is quiet: until two rounds
- * in a row spent at most {@value #QUIET_JIT_MILLIS_PER_ROUND} ms compiling (or for at most
- * {@value #MAX_WARMUP_ROUNDS} rounds). On two cores a compiler thread at work takes a core from the caller and the
- * echo server, and the pooled path has more code to compile: measured on 2026-12-07, the JIT compiled for 50-360
- * ms in each of the first 18 rounds of 110 ms (one caller, TLS), so an early round measured the compiler as much
- * as the contenders. Each counted round prints the caller threads' CPU per call and the machine's steal time
+ * <p>Before the counted rounds the three contenders alternate, uncounted, until the JIT is quiet
+ * ({@link JitWarmUp}). Each counted round prints the caller threads' CPU per call and the machine's steal time
  * (CPU the hypervisor gave to other guests), which tell a slow contender from a slow machine.
  *
  * <p>Option: {@code -Dbench.only=0|1|2} runs only the pooled client, the own JDK sockets or the own Tether
@@ -44,8 +40,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class InterleavedEchoComparison {
     private static final int CALLS_PER_THREAD_PER_SLICE = 1500;
-    private static final long QUIET_JIT_MILLIS_PER_ROUND = 5;
-    private static final int MAX_WARMUP_ROUNDS = 200;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** {@code -Dbench.only=0|1|2}: one contender only (pooled, own JDK socket, own Tether connection). */
     private static final int ONLY = Integer.getInteger("bench.only", -1);
@@ -109,14 +103,18 @@ public final class InterleavedEchoComparison {
                             new String[] {"pooled", "own socket", "own Tether"}[ONLY], rate);
                 }
             } else {
-                warmUp(pool, threads, contenders);
+                System.out.println(JitWarmUp.untilQuiet(round -> {
+                    for (int k = 0; k < 3; k++) {
+                        slice(pool, threads, contenders[(round + k) % 3], new LongAdder());
+                    }
+                }));
             }
             for (int round = 0; round < rounds && ONLY < 0; round++) {
                 // The contender that goes first changes every round: the first slice after a pause runs on colder
                 // caches and a sleepier CPU, and always giving that to one contender skewed its ratio by ~10%.
                 double[] rates = new double[3];
                 double[] cpuPerCall = new double[3];
-                long jitMillis = jitMillis();
+                long jitMillis = JitWarmUp.compileMillis();
                 long[] cpuTicks = MachineTicks.read();
                 for (int k = 0; k < 3; k++) {
                     int which = (round + k) % 3;
@@ -139,7 +137,8 @@ public final class InterleavedEchoComparison {
                 // a contender slower at the same CPU per call lost its time waiting, not working.
                 System.out.printf(Locale.ROOT, "  caller CPU us per call: pooled %.1f, own %s %.1f, own Tether %.1f;"
                                 + " JIT %d ms; steal %s%n", cpuPerCall[0], tls ? "SSLSocket" : "Socket",
-                        cpuPerCall[1], cpuPerCall[2], jitMillis() - jitMillis, MachineTicks.stealSince(cpuTicks));
+                        cpuPerCall[1], cpuPerCall[2], JitWarmUp.compileMillis() - jitMillis,
+                        MachineTicks.stealSince(cpuTicks));
             }
             if (ONLY < 0) {
                 System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
@@ -154,29 +153,6 @@ public final class InterleavedEchoComparison {
             ownTether.forEach(FramedConnection::close);
         }
         System.exit(0);
-    }
-
-    /** Alternates the contenders, uncounted, until the JIT is quiet (see the class comment). */
-    private static void warmUp(ExecutorService pool, int threads, RoundTrip[] contenders) throws Exception {
-        long start = System.nanoTime();
-        long jitAtStart = jitMillis();
-        int quietInARow = 0;
-        int round = 0;
-        while (quietInARow < 2 && round < MAX_WARMUP_ROUNDS) {
-            long jit = jitMillis();
-            for (int k = 0; k < 3; k++) {
-                slice(pool, threads, contenders[(round + k) % 3], new LongAdder());
-            }
-            quietInARow = jitMillis() - jit <= QUIET_JIT_MILLIS_PER_ROUND ? quietInARow + 1 : 0;
-            round++;
-        }
-        System.out.printf(Locale.ROOT, "warm-up: %d rounds in %.1f s, %d ms of JIT compiling%s%n", round,
-                (System.nanoTime() - start) / 1e9, jitMillis() - jitAtStart,
-                quietInARow < 2 ? " (the JIT was still busy at the end of it)" : "");
-    }
-
-    private static long jitMillis() {
-        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /**

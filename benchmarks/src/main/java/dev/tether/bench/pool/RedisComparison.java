@@ -34,13 +34,14 @@ import redis.clients.jedis.JedisPool;
  * one command. Redis 7 runs in the integration tests' image ({@code tether-it:bookworm}), started here with
  * {@code docker run} and removed at the end, certificates made for the run and its address; clients connect to
  * the container's bridge address. Each slice prints the client's and redis-server's CPU per operation and the
- * client's context switches per operation. Not a JMH benchmark.
+ * client's context switches per operation, and the time the JIT spent compiling during the round. The counted
+ * rounds start once the JIT is quiet ({@link JitWarmUp}). Not a JMH benchmark.
  *
  * <p>Options: {@code -Dbench.virtual=true} (JDK 21+) runs the callers on virtual threads;
  * {@code -Dbench.only=0|1|2} runs only Tether exclusive, Tether pipelined or Jedis, for profiling one.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tether.bench.pool.RedisComparison <callers>
- * <rounds> <depth>}
+ * <rounds> <depth>}, where {@code rounds} counts the measured rounds (the warm-up is extra).
  */
 public final class RedisComparison {
     private static final int OPS_PER_SLICE = 24_000;
@@ -101,7 +102,16 @@ public final class RedisComparison {
                 List<Double> pipeVsExcl = new ArrayList<>();
                 List<Double> pipeVsJedis = new ArrayList<>();
                 List<Double> exclVsJedis = new ArrayList<>();
+                System.out.println(JitWarmUp.untilQuiet(round -> {
+                    for (int k = 0; k < 3; k++) {
+                        int which = (round + k) % 3;
+                        if (ONLY < 0 || which == ONLY) {
+                            slice(pool, callers, perThread, contenders[which]);
+                        }
+                    }
+                }));
                 for (int round = 0; round < rounds; round++) {
+                    long jitMillis = JitWarmUp.compileMillis();
                     double[] rates = new double[3];
                     StringBuilder cpu = new StringBuilder();
                     for (int k = 0; k < 3; k++) {
@@ -119,12 +129,11 @@ public final class RedisComparison {
                                 (processCpuNanos() - clientCpu) / 1e3 / ops, (serverCpu.nanos() - redisCpu) / 1e3 / ops,
                                 (contextSwitches() - switches) / (double) ops));
                     }
-                    System.out.println("  CPU us per op, client/redis:" + cpu);
-                    if (round > 0) { // round 0 warms all three up
-                        pipeVsExcl.add(rates[1] / rates[0]);
-                        pipeVsJedis.add(rates[1] / rates[2]);
-                        exclVsJedis.add(rates[0] / rates[2]);
-                    }
+                    System.out.println("  CPU us per op, client/redis:" + cpu + "; JIT "
+                            + (JitWarmUp.compileMillis() - jitMillis) + " ms");
+                    pipeVsExcl.add(rates[1] / rates[0]);
+                    pipeVsJedis.add(rates[1] / rates[2]);
+                    exclVsJedis.add(rates[0] / rates[2]);
                     System.out.printf(Locale.ROOT, "round %d: %s %.0f, %s %.0f, %s %.0f ops/s; pipelined/exclusive "
                                     + "%.2f pipelined/jedis %.2f exclusive/jedis %.2f%n", round, names[0], rates[0],
                             names[1], rates[1], names[2], rates[2], rates[1] / rates[0], rates[1] / rates[2],
