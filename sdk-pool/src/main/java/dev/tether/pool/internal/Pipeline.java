@@ -385,13 +385,18 @@ final class Pipeline<Req, Resp> {
         queue.failAll(self, cause, pc.endpoint.endpoint, lock); // may throw cause itself, on self's thread
     }
 
-    /** After the lock is released: destroys a failed connection or gives back a drained one, exactly once. */
+    /**
+     * After the lock is released: destroys a failed connection or gives back a drained one, exactly once. The
+     * connection is in the pool before this pipeline leaves the list: callers that find only pipelines handing
+     * back wait (see {@link Pipelines#join}), and the one woken here then takes the connection from the pool
+     * instead of finding the list empty and the pool without it, and opening another.
+     */
     private void finish() {
         if ((endWith == null && !giveBack) || !endClaimed.compareAndSet(false, true)) {
             return;
         }
-        shared.detach(this);
         pool.release(pc, endWith);
+        shared.detach(this);
         shared.roomFreed();
     }
 
