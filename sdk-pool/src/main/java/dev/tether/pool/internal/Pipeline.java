@@ -386,10 +386,8 @@ final class Pipeline<Req, Resp> {
     }
 
     /**
-     * After the lock is released: destroys a failed connection or gives back a drained one, exactly once. The
-     * connection is in the pool before this pipeline leaves the list: callers that find only pipelines handing
-     * back wait (see {@link Pipelines#join}), and the one woken here then takes the connection from the pool
-     * instead of finding the list empty and the pool without it, and opening another.
+     * After the lock is released: destroys a failed connection or gives back a drained one, exactly once; in the
+     * pool before off the list, so the caller woken here finds it there ({@link Pipelines#join}).
      */
     private void finish() {
         if ((endWith == null && !giveBack) || !endClaimed.compareAndSet(false, true)) {
