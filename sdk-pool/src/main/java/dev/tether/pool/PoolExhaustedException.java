@@ -19,8 +19,18 @@ public final class PoolExhaustedException extends TimedOutException {
 
     public PoolExhaustedException(Endpoint endpoint, Duration waited, int maxPerEndpoint, int active, int idle,
                                   int waiting) {
+        this(endpoint, waited, maxPerEndpoint, active, idle, waiting, null);
+    }
+
+    /**
+     * As {@link #PoolExhaustedException(Endpoint, Duration, int, int, int, int)}, with {@code detail} (may be null)
+     * added to the message: what else the caller was waiting on, such as room on shared (pipelined) connections.
+     */
+    public PoolExhaustedException(Endpoint endpoint, Duration waited, int maxPerEndpoint, int active, int idle,
+                                  int waiting, String detail) {
         super("no connection to " + endpoint + " free after " + format(waited) + ": " + (active + idle) + "/"
-                        + maxPerEndpoint + " open (active " + active + ", idle " + idle + ", waiting " + waiting + ")",
+                        + maxPerEndpoint + " open (active " + active + ", idle " + idle + ", waiting " + waiting + ")"
+                        + (detail == null ? "" : "; " + detail),
                 Phase.ACQUIRE, endpoint, waited, RequestState.NOT_SENT, null);
         this.active = active;
         this.idle = idle;

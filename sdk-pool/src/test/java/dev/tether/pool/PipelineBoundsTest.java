@@ -60,6 +60,9 @@ class PipelineBoundsTest {
             Throwable f = failureOf(fifth);
             assertThat(f).isInstanceOf(PoolExhaustedException.class);
             assertThat(((PoolExhaustedException) f).requestState()).isEqualTo(RequestState.NOT_SENT);
+            assertThat(f.getMessage()).as("what the caller waited on").contains("2/2 open (active 2, idle 0")
+                    .contains("pipelined (depth 2): 2 shared connection(s) with 4 request(s) in flight, "
+                            + "0 being handed back, 0 caller(s) taking a connection for sharing");
             // Room again once one request is answered: the next caller joins that connection, not a new one.
             server.open("g1");
             assertThat(held.get(0).get(30, TimeUnit.SECONDS)).isEqualTo("opened g1");

@@ -162,7 +162,8 @@ final class Pipelines<Req, Resp> {
                     // Every connection is busy: shared ones full (depth x connections in flight), the rest exclusive.
                     int idle = ep.idleCount();
                     throw new PoolExhaustedException(ep.endpoint, Duration.ofNanos(time.nanoTime() - start),
-                            maxPerEndpoint, Math.max(0, ep.live.size() - idle), idle, s.roomWaiters.size());
+                            maxPerEndpoint, Math.max(0, ep.live.size() - idle), idle, s.roomWaiters.size(),
+                            describe(s));
                 }
                 time.park(this, left);
                 if (Thread.interrupted()) {
@@ -207,6 +208,21 @@ final class Pipelines<Req, Resp> {
                 s.roomFreed(); // a new shared connection to join, or a failed connect to try again
             }
         }
+    }
+
+    /** The shared connections' state, for a caller that waited in vain: what it was waiting on. */
+    private String describe(Shared s) {
+        int listed = 0;
+        int handingBack = 0;
+        int inFlight = 0;
+        for (Pipeline<?, ?> p : s.attached) {
+            listed++;
+            inFlight += p.load();
+            handingBack += p.detached ? 1 : 0;
+        }
+        return "pipelined (depth " + depth + "): " + listed + " shared connection(s) with " + inFlight
+                + " request(s) in flight, " + handingBack + " being handed back, " + s.connecting.get()
+                + " caller(s) taking a connection for sharing";
     }
 
     /** {@link #shape}: no shared connection listed. */
