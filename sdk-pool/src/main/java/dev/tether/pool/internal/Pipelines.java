@@ -212,17 +212,10 @@ final class Pipelines<Req, Resp> {
 
     /** The shared connections' state, for a caller that waited in vain: what it was waiting on. */
     private String describe(Shared s) {
-        int listed = 0;
-        int handingBack = 0;
-        int inFlight = 0;
-        for (Pipeline<?, ?> p : s.attached) {
-            listed++;
-            inFlight += p.load();
-            handingBack += p.detached ? 1 : 0;
-        }
-        return "pipelined (depth " + depth + "): " + listed + " shared connection(s) with " + inFlight
-                + " request(s) in flight, " + handingBack + " being handed back, " + s.connecting.get()
-                + " caller(s) taking a connection for sharing";
+        long handingBack = s.attached.stream().filter(p -> p.detached).count();
+        return "pipelined (depth " + depth + "): " + s.attached.size() + " shared connection(s) with "
+                + s.inFlight() + " request(s) in flight, " + handingBack + " being handed back, "
+                + s.connecting.get() + " caller(s) taking a connection for sharing";
     }
 
     /** {@link #shape}: no shared connection listed. */
