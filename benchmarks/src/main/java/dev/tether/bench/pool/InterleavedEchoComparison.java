@@ -91,10 +91,6 @@ public final class InterleavedEchoComparison {
             RoundTrip pooled = t -> client.call(payload, options);
             RoundTrip jdk = t -> ownSockets.get(t).roundTrip();
             RoundTrip tether = t -> ownTether.get(t).exchange(payload, Deadline.after(CALL_TIMEOUT));
-            List<Double> pooledToJdk = new ArrayList<>();
-            List<Double> tetherToJdk = new ArrayList<>();
-            List<Double> pooledToTether = new ArrayList<>();
-            List<Double> pooledCpuToTether = new ArrayList<>();
             RoundTrip[] contenders = {pooled, jdk, tether};
             if (ONLY >= 0) {
                 for (int round = 0; round < rounds; round++) {
@@ -108,43 +104,7 @@ public final class InterleavedEchoComparison {
                         slice(pool, threads, contenders[(round + k) % 3], new LongAdder());
                     }
                 }));
-            }
-            for (int round = 0; round < rounds && ONLY < 0; round++) {
-                // The contender that goes first changes every round: the first slice after a pause runs on colder
-                // caches and a sleepier CPU, and always giving that to one contender skewed its ratio by ~10%.
-                double[] rates = new double[3];
-                double[] cpuPerCall = new double[3];
-                long jitMillis = JitWarmUp.compileMillis();
-                long[] cpuTicks = MachineTicks.read();
-                for (int k = 0; k < 3; k++) {
-                    int which = (round + k) % 3;
-                    LongAdder callerCpu = new LongAdder();
-                    rates[which] = slice(pool, threads, contenders[which], callerCpu);
-                    cpuPerCall[which] = callerCpu.sum() / 1e3 / (threads * CALLS_PER_THREAD_PER_SLICE);
-                }
-                double pooledRate = rates[0];
-                double jdkRate = rates[1];
-                double tetherRate = rates[2];
-                pooledToJdk.add(pooledRate / jdkRate);
-                tetherToJdk.add(tetherRate / jdkRate);
-                pooledToTether.add(pooledRate / tetherRate);
-                pooledCpuToTether.add(cpuPerCall[0] / cpuPerCall[2]);
-                System.out.printf(Locale.ROOT, "round %d: pooled %.0f, own %s %.0f, own Tether %.0f ops/s; "
-                                + "pooled/jdk %.2f tether/jdk %.2f pooled/tether %.2f%n", round, pooledRate,
-                        tls ? "SSLSocket" : "Socket", jdkRate, tetherRate, pooledRate / jdkRate,
-                        tetherRate / jdkRate, pooledRate / tetherRate);
-                // The caller threads' own CPU per call (the in-process server's is the same code for all three):
-                // a contender slower at the same CPU per call lost its time waiting, not working.
-                System.out.printf(Locale.ROOT, "  caller CPU us per call: pooled %.1f, own %s %.1f, own Tether %.1f;"
-                                + " JIT %d ms; steal %s%n", cpuPerCall[0], tls ? "SSLSocket" : "Socket",
-                        cpuPerCall[1], cpuPerCall[2], JitWarmUp.compileMillis() - jitMillis,
-                        MachineTicks.stealSince(cpuTicks));
-            }
-            if (ONLY < 0) {
-                System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
-                                + "pooled/tether-own %.2f; caller CPU per call pooled/tether-own %.2f%n",
-                        pooledToJdk.size(), median(pooledToJdk), median(tetherToJdk), median(pooledToTether),
-                        median(pooledCpuToTether));
+                countedRounds(pool, threads, tls, rounds, contenders);
             }
             dev.tether.pool.EndpointStats s = client.stats().get(endpoint);
             System.out.printf(Locale.ROOT, "pooled client: %d connections made (%d callers)%n", s.created(), threads);
@@ -153,6 +113,53 @@ public final class InterleavedEchoComparison {
             ownTether.forEach(FramedConnection::close);
         }
         System.exit(0);
+    }
+
+    /**
+     * The measured rounds after the warm-up: the three contenders in turn, per-round ratios and the caller threads'
+     * CPU per call, then the medians.
+     */
+    private static void countedRounds(ExecutorService pool, int threads, boolean tls, int rounds,
+                                      RoundTrip[] contenders) throws Exception {
+        List<Double> pooledToJdk = new ArrayList<>();
+        List<Double> tetherToJdk = new ArrayList<>();
+        List<Double> pooledToTether = new ArrayList<>();
+        List<Double> pooledCpuToTether = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            // The contender that goes first changes every round: the first slice after a pause runs on colder
+            // caches and a sleepier CPU, and always giving that to one contender skewed its ratio by ~10%.
+            double[] rates = new double[3];
+            double[] cpuPerCall = new double[3];
+            long jitMillis = JitWarmUp.compileMillis();
+            long[] cpuTicks = MachineTicks.read();
+            for (int k = 0; k < 3; k++) {
+                int which = (round + k) % 3;
+                LongAdder callerCpu = new LongAdder();
+                rates[which] = slice(pool, threads, contenders[which], callerCpu);
+                cpuPerCall[which] = callerCpu.sum() / 1e3 / (threads * CALLS_PER_THREAD_PER_SLICE);
+            }
+            double pooledRate = rates[0];
+            double jdkRate = rates[1];
+            double tetherRate = rates[2];
+            pooledToJdk.add(pooledRate / jdkRate);
+            tetherToJdk.add(tetherRate / jdkRate);
+            pooledToTether.add(pooledRate / tetherRate);
+            pooledCpuToTether.add(cpuPerCall[0] / cpuPerCall[2]);
+            System.out.printf(Locale.ROOT, "round %d: pooled %.0f, own %s %.0f, own Tether %.0f ops/s; "
+                            + "pooled/jdk %.2f tether/jdk %.2f pooled/tether %.2f%n", round, pooledRate,
+                    tls ? "SSLSocket" : "Socket", jdkRate, tetherRate, pooledRate / jdkRate,
+                    tetherRate / jdkRate, pooledRate / tetherRate);
+            // The caller threads' own CPU per call (the in-process server's is the same code for all three):
+            // a contender slower at the same CPU per call lost its time waiting, not working.
+            System.out.printf(Locale.ROOT, "  caller CPU us per call: pooled %.1f, own %s %.1f, own Tether %.1f;"
+                            + " JIT %d ms; steal %s%n", cpuPerCall[0], tls ? "SSLSocket" : "Socket",
+                    cpuPerCall[1], cpuPerCall[2], JitWarmUp.compileMillis() - jitMillis,
+                    MachineTicks.stealSince(cpuTicks));
+        }
+        System.out.printf(Locale.ROOT, "medians over %d rounds: pooled/jdk %.2f, tether-own/jdk %.2f, "
+                        + "pooled/tether-own %.2f; caller CPU per call pooled/tether-own %.2f%n",
+                pooledToJdk.size(), median(pooledToJdk), median(tetherToJdk), median(pooledToTether),
+                median(pooledCpuToTether));
     }
 
     /**
