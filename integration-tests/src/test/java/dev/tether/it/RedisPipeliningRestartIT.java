@@ -12,6 +12,7 @@ import dev.tether.core.codec.RespValue;
 import dev.tether.it.support.CallLoad;
 import dev.tether.it.support.Pki;
 import dev.tether.it.support.RedisLedger;
+import dev.tether.it.support.RedisOutage;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.StableHostPorts;
 import dev.tether.it.support.TlsServers;
@@ -117,12 +118,8 @@ class RedisPipeliningRestartIT {
 
                 Awaitility.await("calls before the stop").atMost(Duration.ofSeconds(30))
                         .until(() -> load.succeeded() >= 2000);
-                long stoppedAt = System.nanoTime();
-                docker.stopContainerCmd(redis.getContainerId()).withTimeout(10).exec();
-                Awaitility.await("calls failing while Redis is stopped").atMost(Duration.ofSeconds(20))
-                        .until(() -> count(calls, c -> c.startNanos() > stoppedAt && !c.succeeded()) >= 20);
-                docker.startContainerCmd(redis.getContainerId()).exec();
-                long recoveredAt = awaitRecovery(client);
+                long recoveredAt = RedisOutage.restart(docker, redis.getContainerId(), client, CALL_TIMEOUT, 20,
+                        since -> count(calls, c -> c.startNanos() > since && !c.succeeded()));
                 Awaitility.await("calls after the restart").atMost(Duration.ofSeconds(30))
                         .until(() -> count(calls, c -> c.startNanos() > recoveredAt && c.succeeded()) >= 2000);
                 CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
@@ -154,15 +151,6 @@ class RedisPipeliningRestartIT {
                         .isLessThan(CALLERS * 4L);
             }
         }
-    }
-
-    private long awaitRecovery(TetherClient<RespValue, RespValue> client) {
-        Awaitility.await("the client getting answers again").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(20))
-                .ignoreExceptionsInstanceOf(TetherException.class)
-                .until(() -> "PONG".equals(client.call(command("PING"), CallOptions.timeout(CALL_TIMEOUT).failFast())
-                        .asString()));
-        return System.nanoTime();
     }
 
     private interface Exchange {

@@ -13,6 +13,7 @@ import dev.tether.core.codec.RespValue;
 import dev.tether.it.support.CallLoad;
 import dev.tether.it.support.Pki;
 import dev.tether.it.support.RedisLedger;
+import dev.tether.it.support.RedisOutage;
 import dev.tether.it.support.RequiresDocker;
 import dev.tether.it.support.StableHostPorts;
 import dev.tether.it.support.TlsServers;
@@ -130,12 +131,8 @@ class ServerFaultsUnderLoadIT {
 
                 Awaitility.await("calls before the stop").atMost(Duration.ofSeconds(30))
                         .until(() -> load.succeeded() >= 300);
-                long stoppedAt = System.nanoTime();
-                docker.stopContainerCmd(redis.getContainerId()).withTimeout(10).exec();
-                Awaitility.await("calls failing while Redis is stopped").atMost(Duration.ofSeconds(20))
-                        .until(() -> count(calls, c -> c.startNanos() > stoppedAt && !c.succeeded()) >= 20);
-                docker.startContainerCmd(redis.getContainerId()).exec();
-                long recoveredAt = awaitRecovery(client);
+                long recoveredAt = RedisOutage.restart(docker, redis.getContainerId(), client, CALL_TIMEOUT, 20,
+                        since -> count(calls, c -> c.startNanos() > since && !c.succeeded()));
                 Awaitility.await("calls after the restart").atMost(Duration.ofSeconds(30))
                         .until(() -> count(calls, c -> c.startNanos() > recoveredAt) >= 300);
                 CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
@@ -251,7 +248,7 @@ class ServerFaultsUnderLoadIT {
                 Awaitility.await("calls failing while the network is gone").atMost(Duration.ofSeconds(20))
                         .until(() -> count(calls, c -> c.startNanos() > disconnectedAt && !c.succeeded()) >= 12);
                 docker.connectToNetworkCmd().withContainerId(redis.getContainerId()).withNetworkId(network).exec();
-                long recoveredAt = awaitRecovery(client);
+                long recoveredAt = RedisOutage.awaitAnswers(client, CALL_TIMEOUT);
                 Awaitility.await("calls after the reconnect").atMost(Duration.ofSeconds(30))
                         .until(() -> count(calls, c -> c.startNanos() > recoveredAt) >= 200);
                 CallLoad.Outcome outcome = load.stop(Duration.ofSeconds(30));
@@ -286,15 +283,6 @@ class ServerFaultsUnderLoadIT {
      * Waits until {@code client} itself gets answers again (with its default breaker and reconnect settings), and
      * returns that moment: from then on the server is back as far as callers can tell.
      */
-    private long awaitRecovery(TetherClient<RespValue, RespValue> client) {
-        Awaitility.await("the client getting answers again").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(20))
-                .ignoreExceptionsInstanceOf(TetherException.class)
-                .until(() -> "PONG".equals(client.call(command("PING"), CallOptions.timeout(CALL_TIMEOUT).failFast())
-                        .asString()));
-        return System.nanoTime();
-    }
-
     @FunctionalInterface
     private interface Exchange {
         RespValue call() throws TetherException;
