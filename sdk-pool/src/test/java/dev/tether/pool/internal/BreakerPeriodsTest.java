@@ -1,16 +1,15 @@
 package dev.tether.pool.internal;
 
+import static dev.tether.pool.internal.TestEndpoints.trip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.ConnectFailedException;
 import dev.tether.core.Deadline;
-import dev.tether.core.Endpoint;
 import dev.tether.pool.BreakerState;
 import dev.tether.pool.CircuitBreakerSettings;
 import dev.tether.pool.CircuitOpenException;
 import dev.tether.pool.LoadBalancing;
-import dev.tether.pool.ReconnectSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -22,22 +21,12 @@ import org.junit.jupiter.api.Test;
  * connection to an endpoint that was unreachable closes its breaker.
  */
 class BreakerPeriodsTest {
-    private static final CircuitBreakerSettings BREAKER = CircuitBreakerSettings.defaults();
+    private static final CircuitBreakerSettings BREAKER = TestEndpoints.BREAKER;
     private final ManualTime time = new ManualTime();
     private final Listeners listeners = new Listeners(List.of());
 
     private EndpointPool endpoint(int index) {
-        ReconnectSettings r = ReconnectSettings.defaults();
-        return new EndpointPool(Endpoint.parse("127.0.0.1:" + (7000 + index)), BREAKER, "test", listeners,
-                time, new Backoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff(), () -> 0.5));
-    }
-
-    private static void trip(EndpointPool ep) {
-        for (int i = 0; i < BREAKER.minimumCalls() && !ep.breakerOpen(); i++) {
-            assertThat(ep.tryPermission()).isTrue();
-            ep.recordFailure(1_000, new IOException("boom"));
-        }
-        assertThat(ep.breakerOpen()).isTrue();
+        return TestEndpoints.endpoint(index, time);
     }
 
     /** Lets the half-open probes through and fails them, which opens the breaker again. */

@@ -2,13 +2,8 @@ package dev.tether.pool.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.core.Endpoint;
 import dev.tether.pool.BreakerState;
-import dev.tether.pool.CircuitBreakerSettings;
-import dev.tether.pool.ReconnectSettings;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +12,9 @@ import org.junit.jupiter.api.Test;
  * step at the moment the breaker reads it, which is where the other thread's change lands in production.
  */
 class BreakerRacesTest {
-    private static final CircuitBreakerSettings BREAKER = CircuitBreakerSettings.defaults();
     private final ManualTime manual = new ManualTime();
     private final SteppedTime time = new SteppedTime(manual);
-    private final EndpointPool ep = new EndpointPool(Endpoint.parse("127.0.0.1:7000"), BREAKER, "test",
-            new Listeners(List.of()), time, backoff());
+    private final EndpointPool ep = TestEndpoints.endpoint(0, time);
 
     /**
      * A caller reads the open breaker, its open period is over, and in that instant a reconnect on another thread
@@ -30,11 +23,7 @@ class BreakerRacesTest {
      */
     @Test
     void aBreakerClosedByAReconnectWhileACallerLeavesItsOpenPeriodLetsTheCallThrough() {
-        for (int i = 0; i < BREAKER.minimumCalls() && !ep.breakerOpen(); i++) {
-            assertThat(ep.tryPermission()).isTrue();
-            ep.recordFailure(1_000, new IOException("refused"));
-        }
-        assertThat(ep.breakerOpen()).isTrue();
+        TestEndpoints.trip(ep);
         manual.advance(Duration.ofNanos(ep.nanosUntilProbe()).plusMillis(1));
 
         time.onNextRead(ep::closeBreaker); // the reconnect, between the caller's read of the state and its move
@@ -44,11 +33,6 @@ class BreakerRacesTest {
         assertThat(ep.breakerState()).isEqualTo(BreakerState.CLOSED);
         ep.recordSuccess(1_000);
         assertThat(ep.breakerState()).isEqualTo(BreakerState.CLOSED);
-    }
-
-    private static Backoff backoff() {
-        ReconnectSettings r = ReconnectSettings.defaults();
-        return new Backoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff(), () -> 0.5);
     }
 
     /** The manual clock, which runs a given step (once) the next time anything reads it. */

@@ -3,10 +3,7 @@ package dev.tether.pool.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.Deadline;
-import dev.tether.core.Endpoint;
-import dev.tether.pool.CircuitBreakerSettings;
 import dev.tether.pool.LoadBalancing;
-import dev.tether.pool.ReconnectSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +45,7 @@ class P2cSharesTest {
     private long[] play(Duration... replyTimes) throws Exception {
         List<EndpointPool> pools = new ArrayList<>();
         for (int i = 0; i < replyTimes.length; i++) {
-            pools.add(new EndpointPool(Endpoint.parse("127.0.0.1:" + (7000 + i)), CircuitBreakerSettings.defaults(),
-                    "test", new Listeners(List.of()), time, backoff()));
+            pools.add(TestEndpoints.endpoint(i, time));
         }
         Balancer balancer = new Balancer(new EndpointSet(pools), LoadBalancing.P2C_EWMA, 0.5f, time);
         long[] taken = new long[pools.size()];
@@ -81,10 +77,5 @@ class P2cSharesTest {
         ep.inFlight.increment();
         long now = time.nanoTime();
         return new long[] {now + replyTimes[index].toNanos(), index, now};
-    }
-
-    private static Backoff backoff() {
-        ReconnectSettings r = ReconnectSettings.defaults();
-        return new Backoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff(), () -> 0.5);
     }
 }
