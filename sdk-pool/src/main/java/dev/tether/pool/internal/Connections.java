@@ -183,8 +183,10 @@ final class Connections<Req, Resp> {
         ep.live.remove(pc);
         // The connection, not the FramedConnection: at shutdown another thread may still be reading through it.
         pc.connection.close();
-        capacity.free(pc.slot);
+        // Counted before its room is freed: a caller taking that room connects and counts a creation, and stats
+        // must never show more connections open (created - destroyed) than the limits allow.
         ep.recordDestroyed(why);
+        capacity.free(pc.slot);
         LOG.debug("closed connection to {} (local {}): {}", ep, pc.connection.localAddress(), why);
         listeners.connectionDestroyed(ep.endpoint, why);
         TetherEvents.destroyed(ep.clientName, ep.endpoint, why.name(), time.nanoTime() - pc.createdNanos);
