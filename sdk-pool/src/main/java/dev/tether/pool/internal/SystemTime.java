@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link System#nanoTime()} and one daemon timer thread per client (started on first use, so a client that
- * never schedules anything has none). Timer tasks must be short: anything that does I/O hands itself to the
+ * never schedules anything has none), plus one that times out parked virtual threads ({@link DeadlineWakeups},
+ * started when a virtual thread first parks). Timer tasks must be short: anything that does I/O hands itself to the
  * client's executor.
  */
 public final class SystemTime implements TimeSource {
@@ -16,9 +17,12 @@ public final class SystemTime implements TimeSource {
     private final java.util.concurrent.atomic.AtomicReference<ScheduledThreadPoolExecutor> timer =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean shutdown;
+    /** Timed parks of virtual threads (see there why not {@code parkNanos}). */
+    private final DeadlineWakeups virtualParks;
 
     public SystemTime(String threadName) {
         this.threadName = threadName;
+        this.virtualParks = new DeadlineWakeups(System::nanoTime, threadName + "-deadlines");
     }
 
     @Override
@@ -34,7 +38,11 @@ public final class SystemTime implements TimeSource {
 
     @Override
     public void park(Object blocker, long nanos) {
-        LockSupport.parkNanos(blocker, nanos);
+        if (DeadlineWakeups.forCurrentThread()) {
+            virtualParks.park(blocker, nanos);
+        } else {
+            LockSupport.parkNanos(blocker, nanos);
+        }
     }
 
     @Override
@@ -71,6 +79,7 @@ public final class SystemTime implements TimeSource {
     /** Stops the timer thread, interrupting a task in progress, and waits up to {@code waitMillis} for it. */
     public void shutdown(long waitMillis) {
         shutdown = true;
+        virtualParks.stop();
         ScheduledThreadPoolExecutor t = timer.get();
         if (t == null) {
             return;

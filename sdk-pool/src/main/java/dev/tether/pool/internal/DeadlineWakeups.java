@@ -1,0 +1,197 @@
+package dev.tether.pool.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Timed parks of virtual threads without the JDK's per-park timer. A virtual thread's {@code parkNanos} schedules a
+ * timeout task and cancels it when the thread is unparked; on JDK 25 each of those wakes the JDK's delay-scheduler
+ * thread (a futex wake and a context switch on every park), which took a quarter of a pipelined client's CPU.
+ * Callers of a pool are nearly always unparked long before their deadline, so here they park untimed, listed by
+ * deadline, and one watcher thread per client sleeps until the earliest deadline and wakes whoever has reached
+ * theirs. The watcher is woken only when a new deadline comes before the one it sleeps towards, which for callers
+ * with the same timeout is almost never: it wakes about once per timeout, not once per park.
+ *
+ * <p>Platform threads keep {@code LockSupport.parkNanos} (a timed futex wait, no other thread involved).
+ */
+final class DeadlineWakeups {
+    /** {@code Thread::isVirtual} on JDK 21+; null on JDK 17, where every thread is a platform thread. */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+    /** {@link #watcherWakesAt} when the watcher waits for a sleeper to arrive. */
+    private static final long NONE = Long.MAX_VALUE;
+    /** {@link #watcherWakesAt} while the watcher runs: it looks at the list before it sleeps again. */
+    private static final long AWAKE = Long.MIN_VALUE;
+    /**
+     * Longer parks are cut to this (the caller loops and parks again): keeps every deadline within reach of the
+     * clock, so deadlines compare by difference without overflow.
+     */
+    private static final long LONGEST_PARK = 600_000_000_000L;
+
+    private final LongSupplier clock;
+    private final String threadName;
+    private final ConcurrentSkipListSet<Sleeper> sleepers = new ConcurrentSkipListSet<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicReference<Thread> watcher = new AtomicReference<>();
+    /** The clock time the watcher sleeps until, or {@link #NONE}, or {@link #AWAKE}. */
+    private volatile long watcherWakesAt = NONE;
+    private volatile boolean stopped;
+
+    DeadlineWakeups(LongSupplier clock, String threadName) {
+        this.clock = clock;
+        this.threadName = threadName;
+    }
+
+    /** Whether {@link #park} takes over the timeout for the calling thread: virtual threads only. */
+    static boolean forCurrentThread() {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /**
+     * Parks the calling thread until it is unparked or {@code nanos} of the clock have passed (woken by the
+     * watcher), whichever is first; like {@code parkNanos} it may also return for no reason.
+     */
+    void park(Object blocker, long nanos) {
+        if (stopped) {
+            LockSupport.parkNanos(blocker, nanos);
+            return;
+        }
+        long deadline = clock.getAsLong() + Math.max(0, Math.min(nanos, LONGEST_PARK));
+        Sleeper s = new Sleeper(Thread.currentThread(), deadline, sequence.incrementAndGet());
+        sleepers.add(s);
+        try {
+            // Added before reading where the watcher sleeps to; the watcher writes that before it looks at the
+            // list again: one of the two sees the other, so no deadline is missed.
+            long wakesAt = watcherWakesAt;
+            if (wakesAt == NONE || (wakesAt != AWAKE && deadline - wakesAt < 0)) {
+                LockSupport.unpark(watcher());
+            }
+            LockSupport.park(blocker);
+        } finally {
+            sleepers.remove(s);
+        }
+    }
+
+    /** Sleepers not yet woken or gone (for tests). */
+    int waiting() {
+        return sleepers.size();
+    }
+
+    /**
+     * Wakes every sleeper whose deadline has come and returns the earliest deadline left ({@link Long#MAX_VALUE}
+     * if none). The watcher's loop; tests call it with a clock moved by hand.
+     */
+    long wakeExpired() {
+        long now = clock.getAsLong();
+        while (true) {
+            Sleeper first = first();
+            if (first == null) {
+                return NONE;
+            }
+            if (first.deadline - now > 0) {
+                return first.deadline;
+            }
+            if (sleepers.remove(first)) {
+                LockSupport.unpark(first.thread);
+            }
+        }
+    }
+
+    /** Stops the watcher; parks from now on are the JDK's own timed parks. Sleepers listed are woken. */
+    void stop() {
+        stopped = true;
+        Thread w = watcher.get();
+        if (w != null) {
+            w.interrupt();
+        }
+        for (Sleeper s : sleepers) {
+            LockSupport.unpark(s.thread);
+        }
+    }
+
+    private Sleeper first() {
+        try {
+            return sleepers.isEmpty() ? null : sleepers.first();
+        } catch (java.util.NoSuchElementException emptiedMeanwhile) {
+            return null;
+        }
+    }
+
+    private Thread watcher() {
+        Thread w = watcher.get();
+        if (w != null) {
+            return w;
+        }
+        // No inherited thread locals: the watcher outlives whichever caller happened to start it.
+        Thread made = new Thread(null, this::watch, threadName, 0, false);
+        made.setDaemon(true);
+        if (watcher.compareAndSet(null, made)) {
+            made.start();
+            return made;
+        }
+        return watcher.get();
+    }
+
+    private void watch() {
+        try {
+            watchUntilStopped();
+        } finally {
+            // However it ended, no sleeper may be left waiting for it: they fall back to the JDK's timed parks.
+            stop();
+        }
+    }
+
+    private void watchUntilStopped() {
+        while (!stopped && !Thread.currentThread().isInterrupted()) {
+            long next = wakeExpired();
+            watcherWakesAt = next;
+            // A sleeper added before that write may have seen an older, later time and not woken us: look again.
+            Sleeper first = first();
+            if (first != null && first.deadline != next) {
+                continue;
+            }
+            if (next == NONE) {
+                LockSupport.park(this);
+            } else {
+                long left = next - clock.getAsLong();
+                if (left > 0) {
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+            watcherWakesAt = AWAKE;
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        } catch (NoSuchMethodException | IllegalAccessException jdk17) {
+            return null;
+        }
+    }
+
+    /** One parked thread and its deadline; ordered by deadline, then by arrival. */
+    private record Sleeper(Thread thread, long deadline, long seq) implements Comparable<Sleeper> {
+        @Override
+        public int compareTo(Sleeper o) {
+            long d = deadline - o.deadline;
+            if (d != 0) {
+                return d < 0 ? -1 : 1;
+            }
+            return Long.compare(seq, o.seq);
+        }
+    }
+}

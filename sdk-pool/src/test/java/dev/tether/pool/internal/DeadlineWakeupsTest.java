@@ -1,0 +1,127 @@
+package dev.tether.pool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watcher that times out parked virtual threads. The list logic runs on platform threads here (any thread can
+ * park through it; {@link SystemTime} sends only virtual ones) with a clock moved by hand. The deadlines are five
+ * minutes of that clock, so the watcher thread itself, which sleeps in real nanoseconds, never fires on its own.
+ */
+class DeadlineWakeupsTest {
+    private static final long LONG = TimeUnit.MINUTES.toNanos(5);
+    private final AtomicLong clock = new AtomicLong(5_000);
+    private final DeadlineWakeups wakeups = new DeadlineWakeups(clock::get, "test-deadlines");
+
+    @AfterEach
+    void stop() {
+        wakeups.stop();
+    }
+
+    @Test
+    void aSleeperIsWokenWhenTheClockReachesItsDeadlineNotBefore() throws Exception {
+        Thread t = parked(LONG);
+        clock.addAndGet(LONG - 1);
+        assertEquals(clock.get() + 1, wakeups.wakeExpired(), "the next deadline");
+        assertTrue(t.isAlive());
+        assertEquals(1, wakeups.waiting());
+
+        clock.incrementAndGet();
+        assertEquals(Long.MAX_VALUE, wakeups.wakeExpired());
+        t.join(10_000);
+        assertFalse(t.isAlive(), "woken at its deadline");
+        assertEquals(0, wakeups.waiting());
+    }
+
+    @Test
+    void aSleeperWithAnEarlierDeadlineWakesTheWatcher() throws Exception {
+        Thread late = parked(LONG); // the watcher now sleeps towards this one, five minutes of real time
+        Thread due = new Thread(() -> wakeups.park(this, 0));
+        due.start();
+        due.join(10_000);
+        assertFalse(due.isAlive(), "only the watcher could wake it: it was told of the earlier deadline");
+        assertTrue(late.isAlive());
+        LockSupport.unpark(late);
+        late.join(10_000);
+    }
+
+    @Test
+    void anUnparkedSleeperLeavesTheList() throws Exception {
+        Thread a = parked(LONG);
+        Thread b = parked(2 * LONG);
+        LockSupport.unpark(a);
+        a.join(10_000);
+        assertFalse(a.isAlive());
+        assertEquals(1, wakeups.waiting());
+        assertEquals(clock.get() + 2 * LONG, wakeups.wakeExpired(), "b's deadline is next");
+        LockSupport.unpark(b);
+        b.join(10_000);
+        assertEquals(0, wakeups.waiting());
+    }
+
+    @Test
+    void stoppingWakesEverySleeper() throws Exception {
+        Thread a = parked(LONG);
+        Thread b = parked(LONG);
+        wakeups.stop();
+        a.join(10_000);
+        b.join(10_000);
+        assertFalse(a.isAlive());
+        assertFalse(b.isAlive());
+    }
+
+    @Test
+    void platformThreadsKeepTheJdksTimedPark() {
+        assertFalse(DeadlineWakeups.forCurrentThread());
+    }
+
+    /** On JDK 21+ (CI's second JDK): a virtual thread's timed park through SystemTime ends at its deadline. */
+    @Test
+    void aVirtualThreadsTimedParkEnds() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
+        SystemTime time = new SystemTime("test");
+        ExecutorService virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                .invoke(null);
+        try {
+            Future<Boolean> parkedThrough = virtual.submit(() -> {
+                boolean viaWatcher = DeadlineWakeups.forCurrentThread();
+                long start = System.nanoTime();
+                long wait = TimeUnit.MILLISECONDS.toNanos(20);
+                // park may return early for no reason; loop as every caller of park does
+                while (System.nanoTime() - start < wait) {
+                    time.park(this, wait - (System.nanoTime() - start));
+                }
+                return viaWatcher;
+            });
+            assertTrue(parkedThrough.get(10, TimeUnit.SECONDS), "went through the watcher");
+        } finally {
+            virtual.shutdownNow();
+            time.shutdown();
+        }
+    }
+
+    /** A platform thread parked through the watcher for {@code nanos} of the hand-moved clock. */
+    private Thread parked(long nanos) throws InterruptedException {
+        int before = wakeups.waiting();
+        Thread t = new Thread(() -> wakeups.park(this, nanos));
+        t.setDaemon(true);
+        t.start();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((wakeups.waiting() == before || t.getState() != Thread.State.WAITING) && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+        assertEquals(Thread.State.WAITING, t.getState(), "parked");
+        return t;
+    }
+}
