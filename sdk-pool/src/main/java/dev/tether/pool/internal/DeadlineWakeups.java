@@ -1,8 +1,5 @@
 package dev.tether.pool.internal;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,8 +18,6 @@ import java.util.function.LongSupplier;
  * <p>Platform threads keep {@code LockSupport.parkNanos} (a timed futex wait, no other thread involved).
  */
 final class DeadlineWakeups {
-    /** {@code Thread::isVirtual} on JDK 21+; null on JDK 17, where every thread is a platform thread. */
-    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
     /** {@link #watcherWakesAt} when the watcher waits for a sleeper to arrive. */
     private static final long NONE = Long.MAX_VALUE;
     /** {@link #watcherWakesAt} while the watcher runs: it looks at the list before it sleeps again. */
@@ -49,14 +44,7 @@ final class DeadlineWakeups {
 
     /** Whether {@link #park} takes over the timeout for the calling thread: virtual threads only. */
     static boolean forCurrentThread() {
-        if (IS_VIRTUAL == null) {
-            return false;
-        }
-        try {
-            return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
-        } catch (Throwable e) {
-            return false;
-        }
+        return VirtualThreads.current();
     }
 
     /**
@@ -171,15 +159,6 @@ final class DeadlineWakeups {
                 }
             }
             watcherWakesAt = AWAKE;
-        }
-    }
-
-    private static MethodHandle isVirtualHandle() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
-                    MethodType.methodType(boolean.class));
-        } catch (NoSuchMethodException | IllegalAccessException jdk17) {
-            return null;
         }
     }
 
