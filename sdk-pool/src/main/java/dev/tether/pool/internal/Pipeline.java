@@ -412,6 +412,13 @@ final class Pipeline<Req, Resp> {
         shared.roomFreed();
     }
 
+    /** Where it stands, for a caller that waited in vain (read without the lock: a snapshot, maybe torn). */
+    String state() {
+        return "load " + queue.load() + " (" + queue.describe() + "), writer " + (writer != null) + ", reader "
+                + (reader != null) + (delivering ? ", delivering" : "") + (detached ? ", detached" : "")
+                + (failed ? ", failed" : "");
+    }
+
     @Override
     public String toString() {
         return "Pipeline[" + pc + ", load " + queue.load() + "]";

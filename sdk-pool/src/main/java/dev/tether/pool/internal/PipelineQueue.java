@@ -67,6 +67,12 @@ final class PipelineQueue<Resp> {
         queuedBytes += e.size;
     }
 
+    /** The counts, for diagnostics (read without the lock). */
+    String describe() {
+        return reserved + " admitted, " + unsent.size() + " queued (" + queuedBytes + " bytes), " + awaiting.size()
+                + " written";
+    }
+
     /** Nothing admitted, queued or in flight. */
     boolean drained() {
         return load == 0;

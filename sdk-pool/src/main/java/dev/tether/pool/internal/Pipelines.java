@@ -28,6 +28,12 @@ final class Pipelines<Req, Resp> {
          * others wait (no barging, as in {@link Waiters}); it leaves the line once served or gone.
          */
         final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
+        /**
+         * Counts {@link #roomFreed} calls. A waiter reads it before it looks and parks only if it has not moved
+         * since: the unpark meant for it may have been spent by a park inside its look (a lock, or the socket I/O
+         * of a connect), and then nothing else would wake it while the callers behind it wait too.
+         */
+        final java.util.concurrent.atomic.AtomicLong roomEvents = new java.util.concurrent.atomic.AtomicLong();
         /** Writes on shared connections, and the requests they carried (batch size = requests / writes). */
         final LongAdder writes = new LongAdder();
         final LongAdder requestsWritten = new LongAdder();
@@ -41,11 +47,13 @@ final class Pipelines<Req, Resp> {
 
         /** Wakes every caller waiting for room (their endpoint was removed): each looks again. */
         void wakeAll() {
+            roomEvents.incrementAndGet();
             roomWaiters.forEach(LockSupport::unpark);
         }
 
         /** Wakes the oldest caller waiting for room, if any: it looks again. */
         void roomFreed() {
+            roomEvents.incrementAndGet();
             Thread t = roomWaiters.peek();
             if (t != null) {
                 LockSupport.unpark(t);
@@ -104,6 +112,7 @@ final class Pipelines<Req, Resp> {
         long until = 0;
         try {
             while (true) {
+                long seen = s.roomEvents.get();
                 if (ep.draining) {
                     // Removed from the set while this caller looked or waited: it picks another endpoint.
                     throw ConnectionPool.removed(ep);
@@ -165,7 +174,9 @@ final class Pipelines<Req, Resp> {
                             maxPerEndpoint, Math.max(0, ep.live.size() - idle), idle, s.roomWaiters.size(),
                             describe(s));
                 }
-                time.park(this, left);
+                if (s.roomEvents.get() == seen) {
+                    time.park(this, left);
+                }
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
                     throw new CallInterruptedException(ep.endpoint, RequestState.NOT_SENT, null);
@@ -215,7 +226,8 @@ final class Pipelines<Req, Resp> {
         long handingBack = s.attached.stream().filter(p -> p.detached).count();
         return "pipelined (depth " + depth + "): " + s.attached.size() + " shared connection(s) with "
                 + s.inFlight() + " request(s) in flight, " + handingBack + " being handed back, "
-                + s.connecting.get() + " caller(s) taking a connection for sharing";
+                + s.connecting.get() + " caller(s) taking a connection for sharing"
+                + s.attached.stream().map(p -> "; " + p.state()).collect(java.util.stream.Collectors.joining());
     }
 
     /** {@link #shape}: no shared connection listed. */
