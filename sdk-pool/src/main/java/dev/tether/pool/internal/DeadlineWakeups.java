@@ -52,6 +52,9 @@ final class DeadlineWakeups {
      * watcher), whichever is first; like {@code parkNanos} it may also return for no reason.
      */
     void park(Object blocker, long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
         if (stopped) {
             LockSupport.parkNanos(blocker, nanos);
             return;
@@ -64,7 +67,16 @@ final class DeadlineWakeups {
             // list again: one of the two sees the other, so no deadline is missed.
             long wakesAt = watcherWakesAt;
             if (wakesAt == NONE || (wakesAt != AWAKE && deadline - wakesAt < 0)) {
-                LockSupport.unpark(watcher());
+                Thread w = watcher();
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
+            }
+            if (stopped) {
+                // Stopped (or the watcher could not start) around the time this one listed itself: nobody may
+                // come to wake it, so it times itself. One listed before the stop is woken by it.
+                LockSupport.parkNanos(blocker, nanos);
+                return;
             }
             LockSupport.park(blocker);
         } finally {
@@ -122,11 +134,17 @@ final class DeadlineWakeups {
         if (w != null) {
             return w;
         }
-        // No inherited thread locals: the watcher outlives whichever caller happened to start it.
+        // No inherited thread locals or class loader: the watcher outlives whichever caller happened to start it.
         Thread made = new Thread(null, this::watch, threadName, 0, false);
         made.setDaemon(true);
+        made.setContextClassLoader(DeadlineWakeups.class.getClassLoader());
         if (watcher.compareAndSet(null, made)) {
-            made.start();
+            try {
+                made.start();
+            } catch (RuntimeException | Error e) {
+                stop(); // no watcher: parks fall back to the JDK's timed parks instead of waiting untimed for good
+                return null;
+            }
             return made;
         }
         return watcher.get();

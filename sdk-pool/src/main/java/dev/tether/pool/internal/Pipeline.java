@@ -204,7 +204,14 @@ final class Pipeline<Req, Resp> {
             try {
                 time.park(this, left);
             } catch (RuntimeException | Error t) {
-                lock.lock(); // exchange's finally releases it, and wakes nobody it has not queued
+                lock.lock(); // exchange's finally releases it
+                // Leave like a caller whose deadline passed: its request out of the queue or left to be read and
+                // dropped, its roles handed on. Left counted in, it would hold room and maybe a role for nobody.
+                if (e.outcome == PipelineEntry.PENDING) {
+                    abandon(e, null);
+                } else {
+                    passRoles(e);
+                }
                 throw t;
             }
             if (e.outcome == PipelineEntry.ANSWERED && reader != e && writer != e) {
@@ -242,6 +249,10 @@ final class Pipeline<Req, Resp> {
             lock.lock();
             if (failed || writer != e) {
                 return; // failed meanwhile: every request has its fate, this caller's too
+            }
+            if (!queue.hasUnsent()) {
+                writer = null; // every queued caller gave up meanwhile (deadline, interrupt): nothing to write
+                return;
             }
         }
         Deadline latest = queue.takeUnsent(batch);

@@ -174,7 +174,9 @@ final class Pipelines<Req, Resp> {
                             maxPerEndpoint, Math.max(0, ep.live.size() - idle), idle, s.roomWaiters.size(),
                             describe(s));
                 }
-                if (s.roomEvents.get() == seen) {
+                // Only the oldest looks (and may spend its unpark inside the look); the others are woken by the
+                // one ahead of them leaving, and do nothing that parks before they park.
+                if (!myTurn || s.roomEvents.get() == seen) {
                     time.park(this, left);
                 }
                 if (Thread.interrupted()) {

@@ -47,13 +47,23 @@ class DeadlineWakeupsTest {
     @Test
     void aSleeperWithAnEarlierDeadlineWakesTheWatcher() throws Exception {
         Thread late = parked(LONG); // the watcher now sleeps towards this one, five minutes of real time
-        Thread due = new Thread(() -> wakeups.park(this, 0));
-        due.start();
+        Thread due = parked(1);
+        clock.incrementAndGet();
         due.join(10_000);
         assertFalse(due.isAlive(), "only the watcher could wake it: it was told of the earlier deadline");
         assertTrue(late.isAlive());
         LockSupport.unpark(late);
         late.join(10_000);
+    }
+
+    @Test
+    void afterStoppingParksTimeThemselves() throws Exception {
+        wakeups.stop();
+        Thread t = new Thread(() -> wakeups.park(this, TimeUnit.MILLISECONDS.toNanos(1)));
+        t.start();
+        t.join(10_000);
+        assertFalse(t.isAlive(), "a JDK timed park, not an untimed one nobody ends");
+        assertEquals(0, wakeups.waiting());
     }
 
     @Test
