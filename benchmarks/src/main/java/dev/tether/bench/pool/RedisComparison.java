@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -217,8 +220,22 @@ public final class RedisComparison {
                 return null;
             }));
         }
+        // Every caller's outcome, not only the first failure: when one fails, the others' failures (and when they
+        // came) tell a stall from a single bad call.
+        Map<String, Integer> failures = new TreeMap<>();
+        ExecutionException first = null;
         for (Future<?> f : futures) {
-            f.get();
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                first = first != null ? first : e;
+                String what = String.valueOf(e.getCause());
+                failures.merge(what.length() > 600 ? what.substring(0, 600) : what, 1, Integer::sum);
+            }
+        }
+        if (first != null) {
+            failures.forEach((what, n) -> System.out.println(n + " caller(s) failed: " + what));
+            throw first;
         }
         return threads * (double) perThread / ((System.nanoTime() - start) / 1e9);
     }
