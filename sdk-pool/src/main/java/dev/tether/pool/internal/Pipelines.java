@@ -29,9 +29,11 @@ final class Pipelines<Req, Resp> {
          */
         final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
         /**
-         * Counts {@link #roomFreed} calls. A waiter reads it before it looks and parks only if it has not moved
-         * since: the unpark meant for it may have been spent by a park inside its look (a lock, or the socket I/O
-         * of a connect), and then nothing else would wake it while the callers behind it wait too.
+         * Counts wake-ups of waiters ({@link #roomFreed} finding one, {@link #wakeAll}). The oldest waiter reads it
+         * before it looks and parks only if it has not moved since: the unpark meant for it may have been spent by
+         * a park inside its look (a lock, or the socket I/O of a connect), and then nothing else would wake it while
+         * the callers behind it wait too. Room freed while nobody is in line needs no count: a caller joins the line
+         * before its last look, so that look sees the room.
          */
         final java.util.concurrent.atomic.AtomicLong roomEvents = new java.util.concurrent.atomic.AtomicLong();
         /** Writes on shared connections, and the requests they carried (batch size = requests / writes). */
@@ -53,9 +55,10 @@ final class Pipelines<Req, Resp> {
 
         /** Wakes the oldest caller waiting for room, if any: it looks again. */
         void roomFreed() {
-            roomEvents.incrementAndGet();
             Thread t = roomWaiters.peek();
             if (t != null) {
+                // Only when someone waits: every reply read on a shared connection comes here.
+                roomEvents.incrementAndGet();
                 LockSupport.unpark(t);
             }
         }
