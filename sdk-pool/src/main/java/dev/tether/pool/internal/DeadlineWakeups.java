@@ -42,11 +42,6 @@ final class DeadlineWakeups {
         this.threadName = threadName;
     }
 
-    /** Whether {@link #park} takes over the timeout for the calling thread: virtual threads only. */
-    static boolean forCurrentThread() {
-        return VirtualThreads.current();
-    }
-
     /**
      * Parks the calling thread until it is unparked or {@code nanos} of the clock have passed (woken by the
      * watcher), whichever is first; like {@code parkNanos} it may also return for no reason.
@@ -59,7 +54,7 @@ final class DeadlineWakeups {
             LockSupport.parkNanos(blocker, nanos);
             return;
         }
-        long deadline = clock.getAsLong() + Math.max(0, Math.min(nanos, LONGEST_PARK));
+        long deadline = clock.getAsLong() + Math.min(nanos, LONGEST_PARK);
         Sleeper s = new Sleeper(Thread.currentThread(), deadline, sequence.incrementAndGet());
         sleepers.add(s);
         try {

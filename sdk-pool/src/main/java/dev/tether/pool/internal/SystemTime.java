@@ -38,7 +38,7 @@ public final class SystemTime implements TimeSource {
 
     @Override
     public void park(Object blocker, long nanos) {
-        if (DeadlineWakeups.forCurrentThread()) {
+        if (VirtualThreads.current()) {
             virtualParks.park(blocker, nanos);
         } else {
             LockSupport.parkNanos(blocker, nanos);

@@ -6,8 +6,8 @@ import java.lang.invoke.MethodType;
 
 /**
  * Whether the calling thread is a virtual thread, on a Java 17 baseline: {@code Thread::isVirtual} is looked up
- * once (JDK 21+); on JDK 17 every thread is a platform thread. Waiting and batching choices that are cheap for a
- * virtual thread (a yield, an untimed park) differ from a platform thread's (a system call, a futex).
+ * once (JDK 21+); on JDK 17 every thread is a platform thread. {@link SystemTime} parks virtual threads through
+ * {@link DeadlineWakeups} and platform threads with a timed futex wait.
  */
 final class VirtualThreads {
     private static final MethodHandle IS_VIRTUAL = lookUp();

@@ -3,7 +3,6 @@ package dev.tether.pool.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 /**
  * The watcher that times out parked virtual threads. The list logic runs on platform threads here (any thread can
@@ -93,19 +94,19 @@ class DeadlineWakeupsTest {
 
     @Test
     void platformThreadsKeepTheJdksTimedPark() {
-        assertFalse(DeadlineWakeups.forCurrentThread());
+        assertFalse(VirtualThreads.current());
     }
 
     /** On JDK 21+ (CI's second JDK): a virtual thread's timed park through SystemTime ends at its deadline. */
     @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
     void aVirtualThreadsTimedParkEnds() throws Exception {
-        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
         SystemTime time = new SystemTime("test");
         ExecutorService virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
                 .invoke(null);
         try {
             Future<Boolean> parkedThrough = virtual.submit(() -> {
-                boolean viaWatcher = DeadlineWakeups.forCurrentThread();
+                boolean viaWatcher = VirtualThreads.current();
                 long start = System.nanoTime();
                 long wait = TimeUnit.MILLISECONDS.toNanos(20);
                 // park may return early for no reason; loop as every caller of park does
