@@ -237,6 +237,24 @@ final class Pipeline<Req, Resp> {
      * small batch and keeps reading afterwards.
      */
     private void write(PipelineEntry<Resp> e, boolean asReader) {
+        if (!asReader && queue.hasAwaiting() && VirtualThreads.current()) {
+            // Requests are out and unanswered, so this batch's replies come after theirs whenever it is written:
+            // first let the threads that are ready to run (callers just handed a reply, about to send their next
+            // request) queue theirs, and they go out in this write. One yield, not a timer; a caller with nothing
+            // in flight before it writes at once. Virtual threads only: theirs is a cheap hand-over of the carrier,
+            // a platform thread's a sched_yield that cut Redis's CPU but not the client's wake-ups, and the rate
+            // fell (benchmarks/README.md).
+            lock.unlockAndWake();
+            Thread.yield();
+            lock.lock();
+            if (failed || writer != e) {
+                return; // failed meanwhile: every request has its fate, this caller's too
+            }
+            if (!queue.hasUnsent()) {
+                writer = null; // every queued caller gave up meanwhile (deadline, interrupt): nothing to write
+                return;
+            }
+        }
         Deadline latest = queue.takeUnsent(batch);
         if (!asReader && (reader == null || reader == e)) {
             // Someone else must read while this caller writes; with nobody else, it reads after writing.

@@ -7,7 +7,9 @@ import java.lang.invoke.MethodType;
 /**
  * Whether the calling thread is a virtual thread, on a Java 17 baseline: {@code Thread::isVirtual} is looked up
  * once (JDK 21+); on JDK 17 every thread is a platform thread. {@link SystemTime} parks virtual threads through
- * {@link DeadlineWakeups} and platform threads with a timed futex wait.
+ * {@link DeadlineWakeups} and platform threads with a timed futex wait; {@link Pipeline}'s writer yields once
+ * before a batch on a virtual thread only (a hand-over of the carrier there, a {@code sched_yield} on a platform
+ * thread).
  */
 final class VirtualThreads {
     private static final MethodHandle IS_VIRTUAL = lookUp();
