@@ -250,6 +250,11 @@ final class Pipeline<Req, Resp> {
             if (failed || writer != e) {
                 return; // failed meanwhile: every request has its fate, this caller's too
             }
+            if (e.deadline.remainingNanos() <= 0) {
+                // Its deadline passed during the yield: the caller's loop leaves (a queued request of its own goes
+                // out of the queue, NOT_SENT) and hands the writer role to the first caller still queued.
+                return;
+            }
             if (!queue.hasUnsent()) {
                 writer = null; // every queued caller gave up meanwhile (deadline, interrupt): nothing to write
                 return;
