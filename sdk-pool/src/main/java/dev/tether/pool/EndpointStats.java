@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param endpoint where the connections go
  * @param active connections lent out right now
  * @param idle connections waiting in the pool
- * @param waiting callers waiting for a connection
+ * @param waiting callers waiting for a connection (with pipelining, also those waiting for room on a shared one)
  * @param inFlight calls and leases in progress
  * @param created connections opened so far
  * @param destroyedByReason connections closed so far, by reason (every reason present, zero or more)

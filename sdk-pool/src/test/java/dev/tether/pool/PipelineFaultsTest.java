@@ -7,6 +7,7 @@ import dev.tether.core.RequestState;
 import dev.tether.core.TetherException;
 import dev.tether.core.TransportOptions;
 import dev.tether.core.codec.LineCodec;
+import dev.tether.pool.internal.ManualTime;
 import dev.tether.pool.testing.PipelineServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,6 +169,41 @@ class PipelineFaultsTest {
     }
 
     /** Small socket buffers, so a large write blocks while the server holds its reading (the scenario). */
+    @Test
+    void aCallerWaitingForByteRoomJoinsAsSoonAsTheQueuedBytesAreTakenForWriting() throws Exception {
+        try (PipelineServer server = PipelineServer.withSmallReceiveBuffer(4096).holdReadingAfterFirstRequest();
+             // One connection whose queue holds at most 1 KiB waiting to be written: the bound under test. On a
+             // clock the test moves (and never does), so a waiting caller cannot time out, retry and get in that way.
+             TetherClient<String, String> client = smallBuffers(ManualClients.on(new ManualTime(),
+                     TetherClient.builder(CODEC)).endpoint(server.endpoint())
+                     .pool(PoolSettings.builder().maxPerEndpoint(1).pipelineDepth(8).pipelineMaxQueuedBytes(1024)
+                             .build())).build()) {
+            assertThat(client.call("tag warm")).isEqualTo("warm 0");
+            server.awaitReadingHeld();
+            // Replies held at gates, so no reply is read (which would also make room) until the test says.
+            String gateA = "a" + "x".repeat(BIG);
+            String gateB = "b" + "y".repeat(2048);
+            Future<String> a = callers.submit(() -> client.call("wait " + gateA));
+            awaitTrue(() -> server.bytesWaitingWhileHeld() > 0, "the large request arriving");
+            Future<String> b = callers.submit(() -> client.call("wait " + gateB)); // queued: 2 KiB, over the bound
+            awaitInFlight(client, server, 2);
+            Future<String> c = callers.submit(() -> client.call("tag c"));
+            awaitTrue(() -> client.stats().get(server.endpoint()).waiting() == 1, "the third caller waiting for room");
+
+            server.resumeReading();
+            // The writer finishes the large request and takes b's bytes for its next write: room again, and the
+            // waiting caller is told so then, not only when a reply is read.
+            awaitInFlight(client, server, 3);
+            assertThat(client.stats().get(server.endpoint()).waiting()).isZero();
+            server.open(gateA);
+            server.open(gateB);
+            assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo("opened " + gateA);
+            assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo("opened " + gateB);
+            assertThat(c.get(30, TimeUnit.SECONDS)).isEqualTo("c 0");
+            assertThat(client.stats().get(server.endpoint()).destroyed()).isZero();
+        }
+    }
+
     private static TetherClient.Builder<String, String> smallBuffers(TetherClient.Builder<String, String> b) {
         return b.transport(TransportOptions.builder().sendBufferSize(4096).receiveBufferSize(4096).build());
     }

@@ -345,9 +345,10 @@ public final class ClientCore<Req, Resp> implements LeaseImpl.Owner<Req, Resp> {
         EndpointSet.View view = set.view();
         for (EndpointPool ep : view.all) {
             int idle = ep.idleCount();
-            long[] shared = pipelines == null ? new long[4] : pipelines.figures(ep);
+            long[] shared = pipelines == null ? new long[5] : pipelines.figures(ep);
+            // Waiting: for a connection of the pool, or (pipelining) for room on a shared one.
             out.put(ep.endpoint, new EndpointStats(ep.endpoint, Math.max(0, ep.live.size() - idle), idle,
-                    ep.waiters.size(), inFlightOf(ep, view),
+                    ep.waiters.size() + (int) shared[4], inFlightOf(ep, view),
                     ep.created.sum(), ep.destroyedByReason(), ep.acquires.sum(),
                     ep.reuses(), ep.retries.sum(), Duration.ofNanos(ep.acquireMicrosAt(50) * 1000),
                     Duration.ofNanos(ep.acquireMicrosAt(99) * 1000), Duration.ofNanos(ep.acquireMicrosMax() * 1000),

@@ -260,7 +260,11 @@ final class Pipeline<Req, Resp> {
                 return;
             }
         }
+        boolean wasFullOfBytes = queue.fullOfBytes();
         Deadline latest = queue.takeUnsent(batch);
+        if (wasFullOfBytes) {
+            shared.roomFreed(); // the queued bytes are taken for writing: room again for a caller in line
+        }
         if (!asReader && (reader == null || reader == e)) {
             // Someone else must read while this caller writes; with nobody else, it reads after writing.
             PipelineEntry<Resp> next = queue.liveLatest(e, e);

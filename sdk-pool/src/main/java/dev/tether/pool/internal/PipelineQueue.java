@@ -38,6 +38,11 @@ final class PipelineQueue<Resp> {
         return load < maxDepth && queuedBytes < maxQueuedBytes;
     }
 
+    /** The bytes queued have reached the bound: no room for another caller until they are written. */
+    boolean fullOfBytes() {
+        return queuedBytes >= maxQueuedBytes;
+    }
+
     /** Requests in flight (admitted, queued, or written and unanswered); read without the lock too. */
     int load() {
         return load;

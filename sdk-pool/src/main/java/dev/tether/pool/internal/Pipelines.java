@@ -283,12 +283,16 @@ final class Pipelines<Req, Resp> {
         return (Pipeline<Req, Resp>) best;
     }
 
-    /** The figures of {@code ep}'s shared connections: connections, in flight, writes, requests written. */
+    /**
+     * The figures of {@code ep}'s shared connections: connections, in flight, writes, requests written, callers
+     * waiting for room.
+     */
     long[] figures(EndpointPool ep) {
         Shared s = (Shared) ep.shared.get();
         if (s == null) {
-            return new long[4];
+            return new long[5];
         }
-        return new long[] {s.attached.size(), s.inFlight(), s.writes.sum(), s.requestsWritten.sum()};
+        return new long[] {s.attached.size(), s.inFlight(), s.writes.sum(), s.requestsWritten.sum(),
+                s.roomWaiters.size()};
     }
 }
