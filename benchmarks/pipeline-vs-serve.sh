@@ -4,8 +4,8 @@
 #   benchmarks/pipeline-vs-serve.sh [callers] [pairs] [seconds]     (defaults: 32 5 6)
 #
 # Starts `./tether serve` on a free loopback port with a fresh development PKI, then runs `tether bench` with
-# --pipeline 32 and --pipeline 1 one after the other, `pairs` times (after one untimed pair of 8 s each), and
-# prints each pair's ratio and the median.
+# --pipeline 32 and --pipeline 1 one after the other, `pairs` times (after one untimed pair of 8 s each; which
+# mode goes first alternates), and prints each pair's ratio and the median.
 # Both runs use the bench defaults otherwise (pool max = callers). Needs sdk-cli/target/tether.jar (./tether
 # builds it when missing).
 set -euo pipefail
@@ -34,11 +34,22 @@ bench() {
 seconds_kept="$seconds"; seconds=8; bench 32 >/dev/null; bench 1 >/dev/null; seconds="$seconds_kept"
 ratios=()
 for pair in $(seq "$pairs"); do
-  piped=$(bench 32)
-  batch=$(grep -o '([0-9.]* per write)' "$work/bench.txt" || true)
-  exclusive=$(bench 1)
+  # Which mode runs first alternates from pair to pair: the second run of a pair meets a server that has run a
+  # few seconds longer (warmer JIT, fuller buffers), and always giving that to one mode biases the ratio.
+  if [ $((pair % 2)) -eq 1 ]; then
+    piped=$(bench 32)
+    batch=$(grep -o '([0-9.]* per write)' "$work/bench.txt" || true)
+    exclusive=$(bench 1)
+  else
+    exclusive=$(bench 1)
+    piped=$(bench 32)
+    batch=$(grep -o '([0-9.]* per write)' "$work/bench.txt" || true)
+  fi
   ratio=$(awk -v a="$piped" -v b="$exclusive" 'BEGIN { printf "%.2f", a / b }')
   ratios+=("$ratio")
   echo "pair $pair, $callers callers: pipelined $piped calls/s $batch, exclusive $exclusive calls/s, ratio $ratio (load $(cut -d' ' -f1 /proc/loadavg))"
 done
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print "median pipelined/exclusive: " a[int((NR + 1) / 2)] }'
+# The median of an even count is the mean of the two middle ratios.
+printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END {
+  m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+  printf "median pipelined/exclusive: %.2f\n", m }'
