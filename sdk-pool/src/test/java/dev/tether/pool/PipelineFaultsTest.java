@@ -168,7 +168,6 @@ class PipelineFaultsTest {
         }
     }
 
-    /** Small socket buffers, so a large write blocks while the server holds its reading (the scenario). */
     @Test
     void aCallerWaitingForByteRoomJoinsAsSoonAsTheQueuedBytesAreTakenForWriting() throws Exception {
         try (PipelineServer server = PipelineServer.withSmallReceiveBuffer(4096).holdReadingAfterFirstRequest();
@@ -204,6 +203,7 @@ class PipelineFaultsTest {
         }
     }
 
+    /** Small socket buffers, so a large write blocks while the server holds its reading (the scenario). */
     private static TetherClient.Builder<String, String> smallBuffers(TetherClient.Builder<String, String> b) {
         return b.transport(TransportOptions.builder().sendBufferSize(4096).receiveBufferSize(4096).build());
     }

@@ -35,7 +35,7 @@ final class PipelineQueue<Resp> {
 
     /** Room for one more caller: fewer than the depth in flight, less than the byte bound queued. */
     boolean hasRoom() {
-        return load < maxDepth && queuedBytes < maxQueuedBytes;
+        return load < maxDepth && !fullOfBytes();
     }
 
     /** The bytes queued have reached the bound: no room for another caller until they are written. */

@@ -55,12 +55,7 @@ final class Pipelines<Req, Resp> {
 
         /** Wakes the oldest caller waiting for room, if any: it looks again. */
         void roomFreed() {
-            Thread t = roomWaiters.peek();
-            if (t != null) {
-                // Only when someone waits: every reply read on a shared connection comes here.
-                roomEvents.incrementAndGet();
-                LockSupport.unpark(t);
-            }
+            wakeOldestBut(null);
         }
 
         /**
@@ -73,8 +68,14 @@ final class Pipelines<Req, Resp> {
          */
         void connectingDone(Thread me) {
             connecting.decrementAndGet();
+            wakeOldestBut(me);
+        }
+
+        /** Wakes the oldest caller in line, counted in {@link #roomEvents}, unless it is {@code me} (may be null). */
+        private void wakeOldestBut(Thread me) {
             Thread t = roomWaiters.peek();
             if (t != null && t != me) {
+                // Only when someone waits: every reply read on a shared connection comes through roomFreed.
                 roomEvents.incrementAndGet();
                 LockSupport.unpark(t);
             }
