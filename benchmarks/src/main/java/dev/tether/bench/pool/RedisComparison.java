@@ -4,6 +4,7 @@ import dev.tether.core.Endpoint;
 import dev.tether.core.codec.RespCodec;
 import dev.tether.core.codec.RespValue;
 import dev.tether.pool.CallOptions;
+import dev.tether.pool.DestroyReason;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
@@ -145,14 +146,26 @@ public final class RedisComparison {
                 EndpointStats s = pipelined.stats().get(endpoint);
                 System.out.printf(Locale.ROOT, "medians over %d rounds, %d callers: pipelined/exclusive %.2f, "
                                 + "pipelined/jedis %.2f, exclusive/jedis %.2f; pipelined client: %d connections "
-                                + "made, %.1f requests per write%n", pipeVsExcl.size(), callers, median(pipeVsExcl),
-                        median(pipeVsJedis), median(exclVsJedis), s.created(), s.pipelineBatchAverage());
+                                + "made (%s), %.1f requests per write%n", pipeVsExcl.size(), callers,
+                        median(pipeVsExcl), median(pipeVsJedis), median(exclVsJedis), s.created(),
+                        destroyedByReason(s), s.pipelineBatchAverage());
             }
         } finally {
             pool.shutdownNow();
             docker("rm", "-f", container);
         }
         System.exit(0);
+    }
+
+    /** Why connections were closed, e.g. "2 destroyed: IDLE 2"; a connection made per round would show here. */
+    private static String destroyedByReason(EndpointStats s) {
+        StringBuilder b = new StringBuilder().append(s.destroyed()).append(" destroyed");
+        for (DestroyReason r : DestroyReason.values()) {
+            if (s.destroyed(r) > 0) {
+                b.append(b.indexOf(":") < 0 ? ": " : ", ").append(r).append(' ').append(s.destroyed(r));
+            }
+        }
+        return b.toString();
     }
 
     private static TetherClient<RespValue, RespValue> tether(CertSet certs, Endpoint endpoint, int callers,

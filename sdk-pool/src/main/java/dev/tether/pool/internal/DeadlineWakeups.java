@@ -1,7 +1,5 @@
 package dev.tether.pool.internal;
 
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -11,7 +9,7 @@ import java.util.function.LongSupplier;
  * timeout task and cancels it when the thread is unparked; on JDK 25 each of those wakes the JDK's delay-scheduler
  * thread (a futex wake and a context switch on every park), which took a quarter of a pipelined client's CPU.
  * Callers of a pool are nearly always unparked long before their deadline, so here they park untimed, listed by
- * deadline, and one watcher thread per client sleeps until the earliest deadline and wakes whoever has reached
+ * deadline ({@link SleeperHeap}), and one watcher thread per client sleeps until the earliest deadline and wakes whoever has reached
  * theirs. The watcher is woken only when a new deadline comes before the one it sleeps towards, which for callers
  * with the same timeout is almost never: it wakes about once per timeout, not once per park.
  *
@@ -30,8 +28,7 @@ final class DeadlineWakeups {
 
     private final LongSupplier clock;
     private final String threadName;
-    private final ConcurrentSkipListSet<Sleeper> sleepers = new ConcurrentSkipListSet<>();
-    private final AtomicLong sequence = new AtomicLong();
+    final SleeperHeap sleepers = new SleeperHeap();
     private final AtomicReference<Thread> watcher = new AtomicReference<>();
     /** The clock time the watcher sleeps until, or {@link #NONE}, or {@link #AWAKE}. */
     private volatile long watcherWakesAt = NONE;
@@ -55,8 +52,7 @@ final class DeadlineWakeups {
             return;
         }
         long deadline = clock.getAsLong() + Math.min(nanos, LONGEST_PARK);
-        Sleeper s = new Sleeper(Thread.currentThread(), deadline, sequence.incrementAndGet());
-        sleepers.add(s);
+        SleeperHeap.Sleeper s = sleepers.add(Thread.currentThread(), deadline);
         try {
             // Added before reading where the watcher sleeps to; the watcher writes that before it looks at the
             // list again: one of the two sees the other, so no deadline is missed.
@@ -90,17 +86,13 @@ final class DeadlineWakeups {
      */
     long wakeExpired() {
         long now = clock.getAsLong();
+        long[] next = new long[1];
         while (true) {
-            Sleeper first = first();
-            if (first == null) {
-                return NONE;
+            SleeperHeap.Sleeper due = sleepers.pollExpired(now, next);
+            if (due == null) {
+                return next[0];
             }
-            if (first.deadline - now > 0) {
-                return first.deadline;
-            }
-            if (sleepers.remove(first)) {
-                LockSupport.unpark(first.thread);
-            }
+            LockSupport.unpark(due.thread);
         }
     }
 
@@ -111,16 +103,8 @@ final class DeadlineWakeups {
         if (w != null) {
             w.interrupt();
         }
-        for (Sleeper s : sleepers) {
-            LockSupport.unpark(s.thread);
-        }
-    }
-
-    private Sleeper first() {
-        try {
-            return sleepers.isEmpty() ? null : sleepers.first();
-        } catch (java.util.NoSuchElementException emptiedMeanwhile) {
-            return null;
+        for (Thread t : sleepers.threads()) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -159,8 +143,7 @@ final class DeadlineWakeups {
             long next = wakeExpired();
             watcherWakesAt = next;
             // A sleeper added before that write may have seen an older, later time and not woken us: look again.
-            Sleeper first = first();
-            if (first != null && first.deadline != next) {
+            if (sleepers.firstDeadline() != next) {
                 continue;
             }
             if (next == NONE) {
@@ -175,15 +158,4 @@ final class DeadlineWakeups {
         }
     }
 
-    /** One parked thread and its deadline; ordered by deadline, then by arrival. */
-    private record Sleeper(Thread thread, long deadline, long seq) implements Comparable<Sleeper> {
-        @Override
-        public int compareTo(Sleeper o) {
-            long d = deadline - o.deadline;
-            if (d != 0) {
-                return d < 0 ? -1 : 1;
-            }
-            return Long.compare(seq, o.seq);
-        }
-    }
 }

@@ -57,6 +57,36 @@ class DeadlineWakeupsTest {
         late.join(10_000);
     }
 
+    /**
+     * A thread unparked just before it parks (a caller's reply handed over while it was on its way to wait) must
+     * not sleep, even when it finds the list busy. A list lock that parks a contended thread would spend that
+     * unpark and leave the thread asleep until its deadline, five minutes of a clock that does not move here.
+     */
+    @Test
+    void anUnparkGivenBeforeTheParkIsKeptWhileTheListIsBusy() throws Exception {
+        long before = wakeups.sleepers.contended();
+        wakeups.sleepers.lock(); // busy: as if the watcher or another thread were changing the list
+        Thread t;
+        try {
+            t = new Thread(() -> {
+                LockSupport.unpark(Thread.currentThread()); // the unpark, given before the park
+                wakeups.park(this, LONG);
+            });
+            t.setDaemon(true);
+            t.start();
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (wakeups.sleepers.contended() == before && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            assertEquals(before + 1, wakeups.sleepers.contended(), "the thread waits for the list");
+        } finally {
+            wakeups.sleepers.unlock();
+        }
+        t.join(10_000);
+        assertFalse(t.isAlive(), "it kept its unpark and returned");
+        assertEquals(0, wakeups.waiting());
+    }
+
     @Test
     void afterStoppingParksTimeThemselves() throws Exception {
         wakeups.stop();
