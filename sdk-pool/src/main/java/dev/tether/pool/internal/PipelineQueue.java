@@ -112,7 +112,7 @@ final class PipelineQueue<Resp> {
             x.written = true;
             awaiting.addLast(x);
             batch.add(x);
-            if (latest == null || x.deadline.remainingNanos() > latest.remainingNanos()) {
+            if (latest == null || x.deadline.compareTo(latest) > 0) { // no clock read per request
                 latest = x.deadline;
             }
         }

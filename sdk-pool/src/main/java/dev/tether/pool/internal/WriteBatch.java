@@ -12,6 +12,7 @@ import java.util.List;
 final class WriteBatch {
     /** A gather buffer up to this size is kept between writes; larger batches allocate one for the write. */
     private static final int KEPT_GATHER_BYTES = 64 * 1024;
+    private static final int MIN_GATHER_BYTES = 4 * 1024;
 
     private final List<PipelineEntry<?>> entries = new ArrayList<>();
     private ByteBuffer gather;
@@ -33,8 +34,12 @@ final class WriteBatch {
         }
         ByteBuffer out;
         if (bytes <= KEPT_GATHER_BYTES) {
-            if (gather == null) {
-                gather = ByteBuffer.allocate(KEPT_GATHER_BYTES);
+            if (gather == null || gather.capacity() < bytes) {
+                // Grown to what the batches need, not made 64 KiB at once: a pipeline is made anew each time its
+                // connection drains (about once per 100 requests with 32 callers on Redis), and zeroing 64 KiB
+                // each time was 1% of the client's CPU for batches of about 1 KiB.
+                gather = ByteBuffer.allocate(Math.min(KEPT_GATHER_BYTES,
+                        Math.max(MIN_GATHER_BYTES, Integer.highestOneBit((int) bytes - 1) << 1)));
             }
             out = gather.clear();
         } else {
