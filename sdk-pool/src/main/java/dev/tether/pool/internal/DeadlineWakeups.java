@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * timeout task and cancels it when the thread is unparked; on JDK 25 each of those wakes the JDK's delay-scheduler
  * thread (a futex wake and a context switch on every park), which took a quarter of a pipelined client's CPU.
  * Callers of a pool are nearly always unparked long before their deadline, so here they park untimed, listed by
- * deadline ({@link SleeperHeap}), and one watcher thread per client sleeps until the earliest deadline and wakes whoever has reached
- * theirs. The watcher is woken only when a new deadline comes before the one it sleeps towards, which for callers
- * with the same timeout is almost never: it wakes about once per timeout, not once per park.
+ * deadline ({@link SleeperHeap}), and one watcher thread per client sleeps until the earliest deadline and wakes
+ * whoever has reached theirs. The watcher is woken only when a new deadline comes before the one it sleeps towards,
+ * which for callers with the same timeout is almost never: it wakes about once per timeout, not once per park.
  *
  * <p>Platform threads keep {@code LockSupport.parkNanos} (a timed futex wait, no other thread involved).
  */

@@ -107,13 +107,17 @@ final class PipelineQueue<Resp> {
      */
     Deadline takeUnsent(WriteBatch batch) {
         Deadline latest = null;
+        long latestLeft = 0;
         PipelineEntry<Resp> x;
         while ((x = unsent.pollFirst()) != null) {
             x.written = true;
             awaiting.addLast(x);
             batch.add(x);
-            if (latest == null || x.deadline.compareTo(latest) > 0) { // no clock read per request
+            // By time left, not compareTo: callers' deadlines may run on different clocks.
+            long left = x.deadline.remainingNanos();
+            if (latest == null || left > latestLeft) {
                 latest = x.deadline;
+                latestLeft = left;
             }
         }
         queuedBytes = 0;

@@ -12,21 +12,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A spin lock guards it, never a lock that parks: a thread listing itself is about to park for an unpark that
  * may already have been given, and a contended {@code ReentrantLock} parks inside and spends that unpark; the
  * thread would then sleep until its deadline (every caller of a benchmark did, 10 s, in the first try). Nothing
- * under the lock blocks, and it is held for a few swaps.
+ * under the lock blocks; it is held for a few swaps (longer only to grow the array or copy the threads for
+ * {@link DeadlineWakeups#stop}). A virtual thread that keeps finding it taken yields, which frees its carrier for
+ * other virtual threads but not the CPU, so a holder descheduled by the operating system costs the spinners CPU
+ * until it runs again.
  */
 final class SleeperHeap {
     /** One parked thread and its deadline; ordered by deadline (compared by difference), then by arrival. */
     static final class Sleeper {
         final Thread thread;
         final long deadline;
-        final long seq;
+        /** Arrival order, set under the lock. */
+        long seq;
         /** Its place in the heap, or -1 once out of it; guarded by the heap's lock. */
         int index = -1;
 
-        Sleeper(Thread thread, long deadline, long seq) {
+        Sleeper(Thread thread, long deadline) {
             this.thread = thread;
             this.deadline = deadline;
-            this.seq = seq;
         }
 
         boolean before(Sleeper o) {
@@ -44,9 +47,11 @@ final class SleeperHeap {
 
     /** Lists {@code thread} until {@code deadline}. */
     Sleeper add(Thread thread, long deadline) {
+        // Made (and its class loaded) before the lock: nothing under it may park.
+        Sleeper s = new Sleeper(thread, deadline);
         lock();
         try {
-            Sleeper s = new Sleeper(thread, deadline, seq++);
+            s.seq = seq++;
             if (size == heap.length) {
                 heap = Arrays.copyOf(heap, size * 2);
             }
