@@ -32,18 +32,21 @@ bench() {
 
 # Warm-up, not counted: the server's JVM compiles its hot paths during the first seconds of load.
 seconds_kept="$seconds"; seconds=8; bench 32 >/dev/null; bench 1 >/dev/null; seconds="$seconds_kept"
+# The pipelined run: its rate in $piped, its requests per write in $batch.
+pipelined() {
+  piped=$(bench 32)
+  batch=$(grep -o '([0-9.]* per write)' "$work/bench.txt" || true)
+}
 ratios=()
 for pair in $(seq "$pairs"); do
   # Which mode runs first alternates from pair to pair: the second run of a pair meets a server that has run a
   # few seconds longer (warmer JIT, fuller buffers), and always giving that to one mode biases the ratio.
   if [ $((pair % 2)) -eq 1 ]; then
-    piped=$(bench 32)
-    batch=$(grep -o '([0-9.]* per write)' "$work/bench.txt" || true)
+    pipelined
     exclusive=$(bench 1)
   else
     exclusive=$(bench 1)
-    piped=$(bench 32)
-    batch=$(grep -o '([0-9.]* per write)' "$work/bench.txt" || true)
+    pipelined
   fi
   ratio=$(awk -v a="$piped" -v b="$exclusive" 'BEGIN { printf "%.2f", a / b }')
   ratios+=("$ratio")

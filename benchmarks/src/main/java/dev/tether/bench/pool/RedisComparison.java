@@ -4,7 +4,6 @@ import dev.tether.core.Endpoint;
 import dev.tether.core.codec.RespCodec;
 import dev.tether.core.codec.RespValue;
 import dev.tether.pool.CallOptions;
-import dev.tether.pool.DestroyReason;
 import dev.tether.pool.EndpointStats;
 import dev.tether.pool.PoolSettings;
 import dev.tether.pool.TetherClient;
@@ -19,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -159,13 +159,14 @@ public final class RedisComparison {
 
     /** Why connections were closed, e.g. "2 destroyed: IDLE 2"; a connection made per round would show here. */
     private static String destroyedByReason(EndpointStats s) {
-        StringBuilder b = new StringBuilder().append(s.destroyed()).append(" destroyed");
-        for (DestroyReason r : DestroyReason.values()) {
-            if (s.destroyed(r) > 0) {
-                b.append(b.indexOf(":") < 0 ? ": " : ", ").append(r).append(' ').append(s.destroyed(r));
+        StringJoiner reasons = new StringJoiner(", ", s.destroyed() + " destroyed: ", "");
+        reasons.setEmptyValue(s.destroyed() + " destroyed");
+        s.destroyedByReason().forEach((reason, n) -> {
+            if (n > 0) {
+                reasons.add(reason + " " + n);
             }
-        }
-        return b.toString();
+        });
+        return reasons.toString();
     }
 
     private static TetherClient<RespValue, RespValue> tether(CertSet certs, Endpoint endpoint, int callers,

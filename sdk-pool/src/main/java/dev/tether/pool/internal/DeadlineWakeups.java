@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  */
 final class DeadlineWakeups {
     /** {@link #watcherWakesAt} when the watcher waits for a sleeper to arrive. */
-    private static final long NONE = Long.MAX_VALUE;
+    private static final long NONE = SleeperHeap.NONE;
     /** {@link #watcherWakesAt} while the watcher runs: it looks at the list before it sleeps again. */
     private static final long AWAKE = Long.MIN_VALUE;
     /**
@@ -81,19 +81,15 @@ final class DeadlineWakeups {
     }
 
     /**
-     * Wakes every sleeper whose deadline has come and returns the earliest deadline left ({@link Long#MAX_VALUE}
-     * if none). The watcher's loop; tests call it with a clock moved by hand.
+     * Wakes every sleeper whose deadline has come and returns the earliest deadline left ({@link #NONE} if none).
+     * The watcher's loop; tests call it with a clock moved by hand.
      */
     long wakeExpired() {
         long now = clock.getAsLong();
-        long[] next = new long[1];
-        while (true) {
-            SleeperHeap.Sleeper due = sleepers.pollExpired(now, next);
-            if (due == null) {
-                return next[0];
-            }
+        for (SleeperHeap.Sleeper due; (due = sleepers.pollExpired(now)) != null; ) {
             LockSupport.unpark(due.thread);
         }
+        return sleepers.firstDeadline();
     }
 
     /** Stops the watcher; parks from now on are the JDK's own timed parks. Sleepers listed are woken. */

@@ -2,6 +2,7 @@ package dev.tether.pool.internal;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The parked threads of {@link DeadlineWakeups}, earliest deadline first: a binary heap in an array, each sleeper
@@ -18,6 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * until it runs again.
  */
 final class SleeperHeap {
+    /** {@link #firstDeadline} when nobody is listed. */
+    static final long NONE = Long.MAX_VALUE;
+
     /** One parked thread and its deadline; ordered by deadline (compared by difference), then by arrival. */
     static final class Sleeper {
         final Thread thread;
@@ -40,7 +44,7 @@ final class SleeperHeap {
 
     private final AtomicBoolean locked = new AtomicBoolean();
     /** Acquisitions that found the lock taken (for tests: that a thread is at the lock). */
-    private final java.util.concurrent.atomic.AtomicLong contended = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong contended = new AtomicLong();
     private Sleeper[] heap = new Sleeper[16];
     private int size;
     private long seq;
@@ -76,22 +80,14 @@ final class SleeperHeap {
         }
     }
 
-    /**
-     * Takes out the earliest sleeper if its deadline has come by {@code now} and returns it; otherwise returns null
-     * and leaves the earliest deadline in {@code next[0]} ({@code Long.MAX_VALUE} when none is listed).
-     */
-    Sleeper pollExpired(long now, long[] next) {
+    /** Takes out the earliest sleeper if its deadline has come by {@code now} and returns it; else null. */
+    Sleeper pollExpired(long now) {
         lock();
         try {
-            if (size == 0) {
-                next[0] = Long.MAX_VALUE;
+            if (size == 0 || heap[0].deadline - now > 0) {
                 return null;
             }
             Sleeper first = heap[0];
-            if (first.deadline - now > 0) {
-                next[0] = first.deadline;
-                return null;
-            }
             removeAt(0);
             return first;
         } finally {
@@ -99,11 +95,11 @@ final class SleeperHeap {
         }
     }
 
-    /** The earliest deadline listed, or {@code Long.MAX_VALUE}. */
+    /** The earliest deadline listed, or {@link #NONE}. */
     long firstDeadline() {
         lock();
         try {
-            return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+            return size == 0 ? NONE : heap[0].deadline;
         } finally {
             unlock();
         }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 class SleeperHeapTest {
     private final SleeperHeap heap = new SleeperHeap();
     private final Thread me = Thread.currentThread();
-    private final long[] next = new long[1];
 
     @Test
     void expiredSleepersComeOutEarliestFirstThenByArrival() {
@@ -24,16 +23,16 @@ class SleeperHeapTest {
         SleeperHeap.Sleeper secondAt100 = heap.add(me, 100);
         SleeperHeap.Sleeper middle = heap.add(me, 200);
 
-        assertNull(heap.pollExpired(99, next), "nothing is due before 100");
-        assertEquals(100, next[0]);
-        assertSame(first, heap.pollExpired(250, next));
-        assertSame(secondAt100, heap.pollExpired(250, next), "same deadline: in order of arrival");
-        assertSame(middle, heap.pollExpired(250, next));
-        assertNull(heap.pollExpired(250, next));
-        assertEquals(300, next[0]);
-        assertSame(late, heap.pollExpired(300, next));
-        assertNull(heap.pollExpired(Long.MAX_VALUE, next));
-        assertEquals(Long.MAX_VALUE, next[0], "empty");
+        assertNull(heap.pollExpired(99), "nothing is due before 100");
+        assertEquals(100, heap.firstDeadline());
+        assertSame(first, heap.pollExpired(250));
+        assertSame(secondAt100, heap.pollExpired(250), "same deadline: in order of arrival");
+        assertSame(middle, heap.pollExpired(250));
+        assertNull(heap.pollExpired(250));
+        assertEquals(300, heap.firstDeadline());
+        assertSame(late, heap.pollExpired(300));
+        assertNull(heap.pollExpired(Long.MAX_VALUE));
+        assertEquals(SleeperHeap.NONE, heap.firstDeadline(), "empty");
     }
 
     @Test
@@ -41,8 +40,8 @@ class SleeperHeapTest {
         long nearEnd = Long.MAX_VALUE - 10;
         SleeperHeap.Sleeper afterWrap = heap.add(me, nearEnd + 20); // wraps to a negative number
         SleeperHeap.Sleeper beforeWrap = heap.add(me, nearEnd);
-        assertSame(beforeWrap, heap.pollExpired(nearEnd + 30, next));
-        assertSame(afterWrap, heap.pollExpired(nearEnd + 30, next));
+        assertSame(beforeWrap, heap.pollExpired(nearEnd + 30));
+        assertSame(afterWrap, heap.pollExpired(nearEnd + 30));
     }
 
     @Test
@@ -62,7 +61,7 @@ class SleeperHeapTest {
 
         listed.sort(Comparator.comparingLong((SleeperHeap.Sleeper s) -> s.deadline).thenComparingLong(s -> s.seq));
         List<SleeperHeap.Sleeper> polled = new ArrayList<>();
-        for (SleeperHeap.Sleeper s; (s = heap.pollExpired(Long.MAX_VALUE - 1, next)) != null; ) {
+        for (SleeperHeap.Sleeper s; (s = heap.pollExpired(Long.MAX_VALUE - 1)) != null; ) {
             polled.add(s);
         }
         assertArrayEquals(listed.toArray(), polled.toArray());
@@ -76,6 +75,6 @@ class SleeperHeapTest {
         }
         assertEquals(100, heap.size());
         assertEquals(100, heap.threads().length);
-        assertEquals(901, heap.pollExpired(2_000, next).deadline);
+        assertEquals(901, heap.pollExpired(2_000).deadline);
     }
 }
