@@ -111,7 +111,11 @@ class RedisOverMutualTlsIT {
                 .name("redis-idle")
                 .endpoint(endpoint)
                 .tls(pki.clientTls(clientCertificate).build())
+                // Short keep-alive timings so the test sees pings within seconds. One connection at most: a call
+                // that lands while maintenance is pinging the idle connection waits for it (a few milliseconds)
+                // rather than opening a second one, so the reuse asserted below cannot race the pings.
                 .pool(PoolSettings.builder()
+                        .maxPerEndpoint(1)
                         .keepAliveInterval(Duration.ofMillis(300))
                         .keepAliveTimeout(Duration.ofMillis(300))
                         .maintenanceInterval(Duration.ofMillis(100))
