@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -200,6 +201,51 @@ class PipelineFaultsTest {
             assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo("opened " + gateB);
             assertThat(c.get(30, TimeUnit.SECONDS)).isEqualTo("c 0");
             assertThat(client.stats().get(server.endpoint()).destroyed()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "lease discarded: {0}")
+    @ValueSource(booleans = {false, true})
+    void aCallerWaitingForRoomTakesTheConnectionOrRoomAnExclusiveCallerGivesBack(boolean discarded) throws Exception {
+        try (PipelineServer server = PipelineServer.start();
+             // Two connections, two requests in flight on a shared one. On a clock the test never moves, so the
+             // waiting caller cannot time out, retry and get in that way.
+             TetherClient<String, String> client = ManualClients.on(new ManualTime(), TetherClient.builder(CODEC))
+                     .endpoint(server.endpoint())
+                     .pool(PoolSettings.builder().maxPerEndpoint(2).pipelineDepth(2).build()).build()) {
+            Lease<String, String> lease = client.lease(); // one connection held exclusively
+            assertThat(lease.exchange("tag lease")).isEqualTo("lease 0");
+            // The other one shared and full, its replies held at gates until the test opens them.
+            Future<String> a = callers.submit(() -> client.call("wait a"));
+            Future<String> b = callers.submit(() -> client.call("wait b"));
+            awaitInFlight(client, server, 2);
+            try {
+                Future<String> c = callers.submit(() -> client.call("tag c"));
+                awaitTrue(() -> client.stats().get(server.endpoint()).waiting() == 1,
+                        "the third caller waiting for room");
+
+                // The exclusive connection comes back idle (or is destroyed, which makes room for a new one):
+                // the waiting caller is told, takes it (or a new one) and shares it, rather than sleeping until
+                // a held reply makes room.
+                if (discarded) {
+                    lease.discard(); // closing it then destroys the connection
+                }
+                lease.close();
+                assertThat(c.get(30, TimeUnit.SECONDS)).isEqualTo("c 0");
+                EndpointStats s = client.stats().get(server.endpoint());
+                assertThat(s.pipelinedInFlight()).as("a and b still held (c did not wait for their room): %s", s)
+                        .isEqualTo(2);
+                assertThat(s.created()).isEqualTo(discarded ? 3 : 2);
+            } finally {
+                // Whatever happened: closing the client waits for the calls in flight and the lease, on a clock
+                // that never moves.
+                lease.close();
+                server.open("a");
+                server.open("b");
+            }
+            assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo("opened a");
+            assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo("opened b");
+            assertThat(client.stats().get(server.endpoint()).destroyed()).isEqualTo(discarded ? 1 : 0);
         }
     }
 

@@ -283,6 +283,7 @@ final class ConnectionPool<Req, Resp> {
         }
         pc.makeIdle();
         idle.add(ep, pc, leastRecentlyUsed);
+        Pipelines.poolGainedRoom(ep);
         if (!ep.waiters.isEmpty()) {
             // A caller queued after the look above and may have missed this connection: hand one over now.
             PooledConnection<Req, Resp> again = idle.poll(ep);
@@ -305,6 +306,7 @@ final class ConnectionPool<Req, Resp> {
 
     /** Wakes a caller queued for room at {@code ep} (or, when the client as a whole is full, elsewhere). */
     void roomFreed(EndpointPool ep) {
+        Pipelines.poolGainedRoom(ep);
         if (ep.waiters.wakeOldest() || waitingForRoomElsewhere.get() == 0) {
             return;
         }

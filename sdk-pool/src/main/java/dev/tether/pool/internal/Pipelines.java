@@ -122,6 +122,20 @@ final class Pipelines<Req, Resp> {
     }
 
     /**
+     * The pool of {@code ep} gained a connection a caller may take (one went idle) or room for a new one (one was
+     * destroyed): the oldest caller waiting for room on a shared connection looks again. When every shared one is
+     * full it waits for a reply to make room, and takes another connection only when one is there as it looks; an
+     * exclusive caller giving one back, or a broken one making room, must tell it, or it sleeps behind a slow reply
+     * with a connection idle beside it. Cheap when nobody shares or waits: a read and a peek.
+     */
+    static void poolGainedRoom(EndpointPool ep) {
+        Object s = ep.shared.get();
+        if (s != null) {
+            ((Shared) s).roomFreed();
+        }
+    }
+
+    /**
      * Admits the call to a shared connection of {@code ep} (recorded in {@code st.pipeline}) and returns that
      * connection; the call must then {@link Pipeline#exchange} on it exactly once. Throws what taking a
      * connection throws (connect failures, a full pool, an interrupt), all before anything was sent.
