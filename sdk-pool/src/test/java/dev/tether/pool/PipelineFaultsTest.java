@@ -214,12 +214,17 @@ class PipelineFaultsTest {
                      .endpoint(server.endpoint())
                      .pool(PoolSettings.builder().maxPerEndpoint(2).pipelineDepth(2).build()).build()) {
             Lease<String, String> lease = client.lease(); // one connection held exclusively
-            assertThat(lease.exchange("tag lease")).isEqualTo("lease 0");
-            // The other one shared and full, its replies held at gates until the test opens them.
-            Future<String> a = callers.submit(() -> client.call("wait a"));
-            Future<String> b = callers.submit(() -> client.call("wait b"));
-            awaitInFlight(client, server, 2);
+            // The other one shared and full, its replies held at gates until the test opens them. A long timeout:
+            // their socket reads are guarded on the real clock, and the test must not depend on how fast it runs.
+            CallOptions held = CallOptions.timeout(Duration.ofMinutes(5));
+            Future<String> a = null;
+            Future<String> b = null;
             try {
+                assertThat(lease.exchange("tag lease")).isEqualTo("lease 0");
+                a = callers.submit(() -> client.call("wait a", held));
+                b = callers.submit(() -> client.call("wait b", held));
+                awaitInFlight(client, server, 2);
+                awaitTrue(() -> client.stats().get(server.endpoint()).waiting() == 0, "a and b admitted");
                 Future<String> c = callers.submit(() -> client.call("tag c"));
                 awaitTrue(() -> client.stats().get(server.endpoint()).waiting() == 1,
                         "the third caller waiting for room");

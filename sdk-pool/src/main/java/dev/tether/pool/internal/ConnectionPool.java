@@ -283,7 +283,6 @@ final class ConnectionPool<Req, Resp> {
         }
         pc.makeIdle();
         idle.add(ep, pc, leastRecentlyUsed);
-        Pipelines.poolGainedRoom(ep);
         if (!ep.waiters.isEmpty()) {
             // A caller queued after the look above and may have missed this connection: hand one over now.
             PooledConnection<Req, Resp> again = idle.poll(ep);
@@ -292,6 +291,8 @@ final class ConnectionPool<Req, Resp> {
                 idle.putBack(ep, again); // nobody waits after all
             }
         }
+        // After the re-check: a connection put back there (its waiter left meanwhile) is idle for this one too.
+        Pipelines.poolGainedRoom(ep);
         if (closed) {
             idle.closeAll(ep, DestroyReason.SHUTDOWN);
         }
@@ -304,17 +305,23 @@ final class ConnectionPool<Req, Resp> {
         }
     }
 
-    /** Wakes a caller queued for room at {@code ep} (or, when the client as a whole is full, elsewhere). */
+    /**
+     * Wakes a caller queued for room at {@code ep}, else (when the client as a whole is full) one queued at another
+     * endpoint, else one of {@code ep}'s callers waiting for room on a full shared connection: those already have
+     * connections to share, so callers with none come first.
+     */
     void roomFreed(EndpointPool ep) {
-        Pipelines.poolGainedRoom(ep);
-        if (ep.waiters.wakeOldest() || waitingForRoomElsewhere.get() == 0) {
+        if (ep.waiters.wakeOldest()) {
             return;
         }
-        for (EndpointPool other : set.view().all) {
-            if (other != ep && other.waiters.wakeOldest()) {
-                return;
+        if (waitingForRoomElsewhere.get() > 0) {
+            for (EndpointPool other : set.view().all) {
+                if (other != ep && other.waiters.wakeOldest()) {
+                    return;
+                }
             }
         }
+        Pipelines.poolGainedRoom(ep);
     }
 
     /** Destroys every idle connection of {@code ep}, for {@code reason}. */
